@@ -1,0 +1,60 @@
+# The two commands that matter: `make run` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+ifndef PYTHON
+PYTHON := $(shell scripts/find-python 2>/dev/null)
+endif
+
+.PHONY: run test test-browser lint format bench check-deploy chromium clean
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then scripts/find-python; exit 1; fi
+	@"$(PYTHON)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "PYTHON=$(PYTHON) is older than 3.12; Django 6 needs 3.12+.")'
+	"$(PYTHON)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever the pins change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) createcachetable
+	DJANGO_DEBUG=1 $(MANAGE) load_launch_content
+	DJANGO_DEBUG=1 $(MANAGE) create_demo_accounts
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# Browser tests need Debian's Chromium; install it when we can (root with apt), never a downloaded one.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y chromium || (apt-get update && apt-get install -y chromium)) >/dev/null; \
+	  else echo "Browser tests need /usr/bin/chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed chromium
+	$(BIN)/pytest
+
+test-browser: $(VENV)/.installed chromium
+	$(BIN)/pytest -m browser
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# `manage.py check --deploy` with production-like variables; prints nothing but the verdict when clean.
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=example.org \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

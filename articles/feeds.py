@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Atom1Feed
+    link = reverse_lazy("articles:home")
+    subtitle = settings.SITE_TAGLINE
+
+    def title(self) -> str:
+        return settings.SITE_NAME
+
+    def items(self):
+        return Article.objects.published().for_listing()[:20]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.standfirst
+
+    def item_pubdate(self, item: Article):
+        return item.publish_at
+
+    def item_updateddate(self, item: Article):
+        return max(item.updated_at, item.publish_at)
+
+    def item_author_name(self, item: Article) -> str:
+        return ", ".join(author.name for author in item.authors.all()) or settings.SITE_NAME
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [topic.name for topic in item.topics.all()]

@@ -1,0 +1,40 @@
+"""Links between pieces inside rendered HTML.
+
+Internal links are ordinary paths (/articles/<slug>/). A piece may link to one that is
+not published yet; readers then see the words without the link, never a dead end.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+from django.urls import Resolver404, resolve
+
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def _article_slug(href: str) -> str | None:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("slug") if match.view_name == "articles:detail" else None
+
+
+def linked_article_slugs(html: str) -> list[str]:
+    """Slugs of the pieces that sanitized HTML links to, in order, without repeats."""
+    slugs = (_article_slug(href) for href, _ in _ANCHOR.findall(html))
+    return list(dict.fromkeys(slug for slug in slugs if slug))
+
+
+def unlink_articles(html: str, slugs: set[str]) -> str:
+    """Replace links to the given pieces by their text (the HTML is already sanitized)."""
+    if not slugs:
+        return html
+
+    def replace(match: re.Match) -> str:
+        return match.group(2) if _article_slug(match.group(1)) in slugs else match.group(0)
+
+    return _ANCHOR.sub(replace, html)

@@ -1,0 +1,195 @@
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.markdown import html_to_text, render_article_markdown
+
+from .links import linked_article_slugs
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the topic's page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField(blank=True, help_text="A short biography shown on the author's page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """Pieces readers may see: not drafts, and whose publish time has come.
+
+        A scheduled piece needs no job to appear: it matches as soon as its time passes.
+        Every reader-facing view, feed, sitemap and search starts from here.
+        """
+        return self.filter(
+            ~Q(status=Article.Status.DRAFT), publish_at__isnull=False, publish_at__lte=timezone.now()
+        )
+
+    def for_listing(self) -> "ArticleQuerySet":
+        """What a list of pieces shows: byline and topics in two queries, whatever the count."""
+        return self.prefetch_related("authors", "topics")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        ANALYSIS = "analysis", "Analysis"
+        GUIDE = "guide", "Guide"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The piece's address: /articles/<slug>/."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANALYSIS)
+    standfirst = models.TextField(
+        max_length=400,
+        help_text="The short summary under the headline; also the search and social description.",
+    )
+    body = models.TextField(
+        help_text="Markdown. Use ## for section headings (they make the table of contents) "
+        "and ### for sub-sections. Link other pieces by their path, e.g. /articles/some-slug/."
+    )
+    body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    linked_slugs = models.JSONField(editable=False, default=list)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the piece goes live. Leave empty to publish now; a future time "
+        "schedules it and it appears by itself.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    authors = models.ManyToManyField(Author, related_name="articles", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    related_guides = models.ManyToManyField(
+        "self",
+        through="RelatedGuide",
+        through_fields=("article", "guide"),
+        symmetrical=False,
+        related_name="+",
+        blank=True,
+    )
+
+    discussion_prompt = models.TextField(
+        blank=True, help_text="The question shown above the comments, inviting readers to discuss."
+    )
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close the discussion; existing comments stay visible."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs) -> None:
+        self.render()
+        if self.status != self.Status.DRAFT:
+            if self.publish_at is None:
+                self.publish_at = timezone.now()
+            # One honest status: a future time is a schedule, a past one a publication.
+            self.status = (
+                self.Status.SCHEDULED if self.publish_at > timezone.now() else self.Status.PUBLISHED
+            )
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        """Render the Markdown body once, here, into the stored fields readers are served."""
+        rendered = render_article_markdown(self.body)
+        self.body_html = rendered.html
+        self.toc = rendered.toc
+        self.body_text = html_to_text(rendered.html)
+        self.word_count = len(self.body_text.split())
+        self.linked_slugs = linked_article_slugs(rendered.html)
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status != self.Status.DRAFT
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / settings.WORDS_PER_MINUTE))
+
+    @property
+    def was_revised(self) -> bool:
+        """Worth an "Updated" line: changed well after it went live."""
+        return bool(self.publish_at) and self.updated_at - self.publish_at > timezone.timedelta(
+            hours=1
+        )
+
+
+class RelatedGuide(models.Model):
+    """A guide an editor recommends beside a piece, in the editor's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="guide_links")
+    guide = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": Article.Kind.GUIDE},
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "guide"], name="unique_related_guide"),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("guide")), name="guide_is_not_the_piece"
+            ),
+        ]
+        verbose_name = "related guide"
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.guide}"

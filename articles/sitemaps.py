@@ -1,0 +1,29 @@
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+
+from .models import Article, Topic
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Article.objects.published().order_by("-publish_at")
+
+    def lastmod(self, item: Article):
+        return max(item.updated_at, item.publish_at)
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        # lastmod of a topic page: when its newest published piece last changed.
+        return (
+            Topic.objects.filter(articles__in=Article.objects.published())
+            .annotate(last_change=Max("articles__updated_at"))
+            .order_by("slug")
+        )
+
+    def lastmod(self, item: Topic):
+        return item.last_change

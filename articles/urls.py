@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+from .feeds import LatestArticlesFeed
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("search/", views.search, name="search"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+]

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from comments.views import discussion_context
+from faq.views import faq_context
+
+from .links import unlink_articles
+from .models import Article, Author, RelatedGuide, Topic
+from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
+
+
+def _page(request: HttpRequest, queryset, per_page: int | None = None):
+    paginator = Paginator(queryset, per_page or settings.ARTICLES_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    page = _page(request, Article.objects.published().for_listing())
+    return render(request, "articles/home.html", {"page": page})
+
+
+def _article_queryset():
+    published_guides = RelatedGuide.objects.filter(
+        guide__in=Article.objects.published()
+    ).select_related("guide")
+    return Article.objects.prefetch_related(
+        "authors", "topics", Prefetch("guide_links", queryset=published_guides)
+    )
+
+
+def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
+    unpublished_links = set(article.linked_slugs) - set(
+        Article.objects.published()
+        .filter(slug__in=article.linked_slugs)
+        .values_list("slug", flat=True)
+    ) if article.linked_slugs else set()
+    context = {
+        "article": article,
+        "body_html": unlink_articles(article.body_html, unpublished_links),
+        "related_guides": [link.guide for link in article.guide_links.all()],
+        "preview": preview,
+        **faq_context(request, article),
+        **discussion_context(request, article),
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(_article_queryset().published(), slug=slug)
+    return _render_article(request, article, preview=False)
+
+
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff see any piece as readers will; to everyone else it does not exist."""
+    if not request.user.has_perm("articles.view_article"):
+        raise Http404
+    article = get_object_or_404(_article_queryset(), slug=slug)
+    response = _render_article(request, article, preview=True)
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    page = _page(request, topic.articles.published().for_listing())
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+
+
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    author = get_object_or_404(Author, slug=slug)
+    page = _page(request, author.articles.published().for_listing())
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    terms = search_terms(query)
+    page = _page(request, search_articles(query).for_listing()) if terms else None
+    results = (
+        [(article, excerpt(article.body_text, terms)) for article in page.object_list]
+        if page
+        else []
+    )
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "terms": terms, "page": page, "results": results},
+    )

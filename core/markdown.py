@@ -1,0 +1,137 @@
+"""The one Markdown pipeline: Markdown -> HTML -> nh3 sanitizer.
+
+Two profiles share it. Editors' text (pieces, FAQ answers) gets headings with ids, tables,
+fenced code and typographic quotes. Readers' comments get a small subset (emphasis, links,
+quotes, code, lists); their raw HTML is shown as text and their links are marked
+`nofollow ugc`. Callers render once, when the text is saved, and store the HTML.
+"""
+
+from dataclasses import dataclass, field
+from html import unescape
+
+import markdown
+import nh3
+
+_INLINE_TAGS = {"a", "em", "strong", "code", "br", "abbr", "sup", "sub", "del"}
+_BLOCK_TAGS = {"p", "blockquote", "pre", "ul", "ol", "li", "hr"}
+
+
+def _keep_language_classes(element: str, attribute: str, value: str) -> str | None:
+    """fenced_code marks code blocks with `language-x`; no other class passes."""
+    if attribute == "class":
+        classes = [c for c in value.split() if c.startswith("language-") and c[9:].isalnum()]
+        return " ".join(classes) or None
+    return value
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Profile:
+    extensions: tuple[str, ...]
+    extension_configs: dict
+    tags: frozenset[str]
+    attributes: dict[str, set[str]]
+    link_rel: str | None
+    raw_html: bool
+    disabled_blocks: tuple[str, ...] = ()
+    disabled_inlines: tuple[str, ...] = ()
+
+    def _markdown(self) -> markdown.Markdown:
+        md = markdown.Markdown(
+            extensions=list(self.extensions),
+            extension_configs=self.extension_configs,
+            output_format="html",
+        )
+        if not self.raw_html:
+            # Raw HTML is then escaped and shown as the text the person typed.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        for name in self.disabled_blocks:
+            md.parser.blockprocessors.deregister(name)
+        for name in self.disabled_inlines:
+            md.inlinePatterns.deregister(name)
+        return md
+
+    def render(self, text: str) -> Rendered:
+        md = self._markdown()
+        html = md.convert(text or "")
+        clean = nh3.clean(
+            html,
+            tags=set(self.tags),
+            attributes=self.attributes,
+            attribute_filter=_keep_language_classes,
+            url_schemes={"http", "https", "mailto"},
+            link_rel=self.link_rel,
+            strip_comments=True,
+        )
+        return Rendered(html=clean, toc=_toc_entries(getattr(md, "toc_tokens", [])))
+
+
+def _toc_entries(tokens: list[dict]) -> list[dict]:
+    return [
+        {
+            "id": token["id"],
+            "title": unescape(token["name"]),
+            "level": token["level"],
+            "children": _toc_entries(token.get("children", [])),
+        }
+        for token in tokens
+    ]
+
+
+ARTICLE = Profile(
+    extensions=("toc", "tables", "fenced_code", "smarty", "sane_lists"),
+    extension_configs={
+        "toc": {"toc_depth": "2-3"},
+        "tables": {"use_align_attribute": True},
+    },
+    tags=frozenset(
+        _INLINE_TAGS
+        | _BLOCK_TAGS
+        | {"h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "img", "figure"}
+        | {"figcaption", "cite", "q", "dl", "dt", "dd", "mark", "small"}
+    ),
+    attributes={
+        "h2": {"id"},
+        "h3": {"id"},
+        "h4": {"id"},
+        "a": {"href", "title"},
+        "img": {"src", "alt", "title", "width", "height"},
+        "abbr": {"title"},
+        "code": {"class"},
+        "th": {"align"},
+        "td": {"align"},
+        "ol": {"start"},
+    },
+    link_rel=None,
+    raw_html=True,  # editors may write HTML; the sanitizer still decides what survives
+)
+
+COMMENT = Profile(
+    extensions=("sane_lists",),
+    extension_configs={},
+    tags=frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li"}),
+    attributes={"a": {"href"}, "ol": {"start"}},
+    link_rel="nofollow ugc noopener",
+    raw_html=False,
+    disabled_blocks=("hashheader", "setextheader", "hr"),
+    disabled_inlines=("image_link", "image_reference", "short_image_ref"),
+)
+
+
+def render_article_markdown(text: str) -> Rendered:
+    return ARTICLE.render(text)
+
+
+def render_comment_markdown(text: str) -> str:
+    return COMMENT.render(text).html
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitized HTML, for search, excerpts and reading time."""
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles.sitemaps import ArticleSitemap, TopicSitemap
+from core import views as core_views
+from faq.sitemaps import FaqSitemap
+
+# The admin signs people in through allauth: the same rate limits, no side door.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Meridian newsroom"
+admin.site.site_title = "Meridian newsroom"
+
+sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "faq": FaqSitemap}
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("faq/", include("faq.urls")),
+    path("comments/", include("comments.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("articles.urls")),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
