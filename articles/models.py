@@ -51,7 +51,9 @@ class ArticleQuerySet(models.QuerySet):
         Every reader-facing view, feed, sitemap and search starts from here.
         """
         return self.filter(
-            ~Q(status=Article.Status.DRAFT), publish_at__isnull=False, publish_at__lte=timezone.now()
+            ~Q(status=Article.Status.DRAFT),
+            publish_at__isnull=False,
+            publish_at__lte=timezone.now(),
         )
 
     def for_listing(self) -> "ArticleQuerySet":

@@ -17,7 +17,9 @@ def article_json_ld(request: HttpRequest, article: Article) -> dict:
         "url": url,
         "mainEntityOfPage": url,
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
-        "dateModified": max(article.updated_at, article.publish_at or article.updated_at).isoformat(),
+        "dateModified": max(
+            article.updated_at, article.publish_at or article.updated_at
+        ).isoformat(),
         "wordCount": article.word_count,
         "articleSection": [topic.name for topic in article.topics.all()],
         "author": [

@@ -32,11 +32,16 @@ def _article_queryset():
 
 
 def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
-    unpublished_links = set(article.linked_slugs) - set(
-        Article.objects.published()
-        .filter(slug__in=article.linked_slugs)
-        .values_list("slug", flat=True)
-    ) if article.linked_slugs else set()
+    unpublished_links = (
+        set(article.linked_slugs)
+        - set(
+            Article.objects.published()
+            .filter(slug__in=article.linked_slugs)
+            .values_list("slug", flat=True)
+        )
+        if article.linked_slugs
+        else set()
+    )
     context = {
         "article": article,
         "body_html": unlink_articles(article.body_html, unpublished_links),

@@ -74,8 +74,14 @@ def draft_and_scheduled(make_article):
 
 @pytest.fixture
 def make_user(db):
-    def make(email: str | None = None, *, password: str = "correct-horse-battery", groups=(),
-             verified: bool = True, **fields):
+    def make(
+        email: str | None = None,
+        *,
+        password: str = "correct-horse-battery",
+        groups=(),
+        verified: bool = True,
+        **fields,
+    ):
         n = next(_sequence)
         email = email or f"user{n}@example.com"
         user = get_user_model().objects.create_user(

@@ -25,15 +25,27 @@ FAQ_HEADING = "Frequently Asked Questions"
 HEADING_MAX_LENGTH = 90
 
 TOPICS = {
-    "north-korea": ("North Korea", "The Democratic People's Republic of Korea: its strategy, "
-                    "economy and relations with the world."),
-    "southeast-asia": ("Southeast Asia", "The ten ASEAN states and Timor-Leste, and the powers "
-                       "that compete for influence among them."),
-    "sanctions": ("Sanctions", "How economic and diplomatic sanctions are designed, enforced "
-                  "and evaded, and whether they work."),
+    "north-korea": (
+        "North Korea",
+        "The Democratic People's Republic of Korea: its strategy, "
+        "economy and relations with the world.",
+    ),
+    "southeast-asia": (
+        "Southeast Asia",
+        "The ten ASEAN states and Timor-Leste, and the powers "
+        "that compete for influence among them.",
+    ),
+    "sanctions": (
+        "Sanctions",
+        "How economic and diplomatic sanctions are designed, enforced "
+        "and evaded, and whether they work.",
+    ),
 }
-AUTHOR = ("analysis-desk", "Analysis Desk",
-          "Meridian's editorial team, writing analysis and explainers on international affairs.")
+AUTHOR = (
+    "analysis-desk",
+    "Analysis Desk",
+    "Meridian's editorial team, writing analysis and explainers on international affairs.",
+)
 
 
 @dataclass
@@ -62,9 +74,7 @@ def parse_seed(text: str) -> SeedPiece:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title, rest = lines[0], lines[1:]
     faq_at = rest.index(FAQ_HEADING)
-    blocks = [
-        ("h2" if len(line) <= HEADING_MAX_LENGTH else "p", line) for line in rest[:faq_at]
-    ]
+    blocks = [("h2" if len(line) <= HEADING_MAX_LENGTH else "p", line) for line in rest[:faq_at]]
     faq_lines, prompt = rest[faq_at + 1 : -1], rest[-1]
     faq = [
         (question.removeprefix("Q:").strip(), answer.removeprefix("A:").strip())
