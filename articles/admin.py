@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-
 from .models import Article, Author, RelatedGuide, Topic
 
 

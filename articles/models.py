@@ -128,9 +128,6 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs) -> None:
         self.render()
         if self.status != self.Status.DRAFT:
@@ -141,6 +138,9 @@ class Article(models.Model):
                 self.Status.SCHEDULED if self.publish_at > timezone.now() else self.Status.PUBLISHED
             )
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def render(self) -> None:
         """Render the Markdown body once, here, into the stored fields readers are served."""

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 
-from site_config.settings import *  # noqa: E402, F403
+from site_config.settings import *  # noqa: F403
 
 # Tests speak plain HTTP to the test client and to live_server.
 SECURE_SSL_REDIRECT = False
