@@ -10,6 +10,7 @@ from faq.views import faq_context
 from .links import unlink_articles
 from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
+from .structured_data import article_json_ld
 
 
 def _page(request: HttpRequest, queryset, per_page: int | None = None):
@@ -47,6 +48,7 @@ def _render_article(request: HttpRequest, article: Article, *, preview: bool) ->
         "body_html": unlink_articles(article.body_html, unpublished_links),
         "related_guides": [link.guide for link in article.guide_links.all()],
         "preview": preview,
+        "article_ld": article_json_ld(request, article),
         **faq_context(request, article),
         **discussion_context(request, article),
     }

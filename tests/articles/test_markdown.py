@@ -1,0 +1,73 @@
+"""The Markdown pipeline: headings get ids, and nothing executable survives sanitizing."""
+
+import pytest
+
+from core.markdown import html_to_text, render_article_markdown, render_comment_markdown
+
+HOSTILE = [
+    ("<script>alert(1)</script>", "<script"),
+    ('<img src="x" onerror="alert(1)">', "onerror"),
+    ('<a href="javascript:alert(1)">click</a>', "javascript:"),
+    ("[click](javascript:alert(1))", "javascript:"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ("<style>body{display:none}</style>", "<style"),
+    ('<p style="position:fixed">x</p>', "style="),
+    ('<svg onload="alert(1)"><circle/></svg>', "<svg"),
+    ('<form action="https://evil.example"><input name="q"></form>', "<form"),
+    ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:"),
+    ('<div onclick="alert(1)">x</div>', "onclick"),
+    ("<object data=x></object>", "<object"),
+]
+
+
+@pytest.mark.parametrize(("source", "forbidden"), HOSTILE)
+def test_article_html_is_sanitized(source, forbidden):
+    html = render_article_markdown(f"Intro.\n\n{source}\n\nOutro.").html
+    assert forbidden not in html.lower()
+    assert "Outro." in html
+
+
+@pytest.mark.parametrize(("source", "forbidden"), HOSTILE)
+def test_comment_html_is_sanitized(source, forbidden):
+    html = render_comment_markdown(source)
+    assert forbidden.lower() not in html.lower() or "&lt;" in html  # shown as text, inert
+
+
+def test_headings_get_ids_and_make_the_table_of_contents():
+    rendered = render_article_markdown("## First part\n\nText.\n\n### A detail\n\n## Second part")
+    assert '<h2 id="first-part">First part</h2>' in rendered.html
+    assert '<h3 id="a-detail">A detail</h3>' in rendered.html
+    assert [(e["id"], [c["id"] for c in e["children"]]) for e in rendered.toc] == [
+        ("first-part", ["a-detail"]),
+        ("second-part", []),
+    ]
+
+
+def test_extensions_tables_fenced_code_and_typographic_quotes():
+    html = render_article_markdown(
+        'He said "no" -- twice.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```'
+    ).html
+    assert "“no”" in html
+    assert "–" in html
+    assert "<table>" in html
+    assert '<td align="right">2</td>' in html
+    assert '<code class="language-python">' in html
+
+
+def test_only_language_classes_survive():
+    html = render_article_markdown('<p class="evil">x</p>\n\n```js\nx\n```').html
+    assert "evil" not in html
+    assert 'class="language-js"' in html
+
+
+def test_comment_markdown_subset_escapes_raw_html_and_marks_links():
+    html = render_comment_markdown("# Not a heading\n\n*yes* <b>no</b> [site](https://example.org)")
+    assert "<h1>" not in html
+    assert "<em>yes</em>" in html
+    assert "&lt;b&gt;no&lt;/b&gt;" in html
+    assert 'rel="nofollow ugc noopener"' in html
+
+
+def test_plain_text_for_search_and_reading_time():
+    html = render_article_markdown("## Title\n\nSome *emphasis* &amp; text.").html
+    assert html_to_text(html) == "Title Some emphasis & text."

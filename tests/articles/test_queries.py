@@ -1,0 +1,66 @@
+"""Page query counts do not grow with a piece's topics, authors or related guides."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+# Article page for an anonymous reader, before the FAQ and discussion add their own:
+# the piece, its authors, its topics, its published related guides, the check of which
+# linked pieces are live, and a session lookup at most.
+ARTICLE_PAGE_BUDGET = 12
+HOME_PAGE_BUDGET = 6
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def enrich(piece: Article, n: int, make_topic, make_author, make_article) -> None:
+    piece.topics.add(*[make_topic() for _ in range(n)])
+    piece.authors.add(*[make_author() for _ in range(n)])
+    for position in range(n):
+        guide = make_article(kind=Article.Kind.GUIDE)
+        piece.guide_links.create(guide=guide, position=position)
+
+
+def test_article_page_query_count_is_constant(client, make_article, make_topic, make_author):
+    small = make_article(body="Links to [a guide](/articles/nowhere/).")
+    large = make_article(body="Links to [a guide](/articles/nowhere/).")
+    enrich(small, 1, make_topic, make_author, make_article)
+    enrich(large, 8, make_topic, make_author, make_article)
+    few = count_queries(client, small.get_absolute_url())
+    many = count_queries(client, large.get_absolute_url())
+    assert few == many
+    assert many <= ARTICLE_PAGE_BUDGET
+
+
+def test_home_page_query_count_is_constant(client, make_article, make_topic, make_author):
+    make_article(topics=[make_topic()], authors=[make_author()])
+    few = count_queries(client, reverse("articles:home"))
+    for _ in range(9):
+        make_article(topics=[make_topic(), make_topic()], authors=[make_author(), make_author()])
+    many = count_queries(client, reverse("articles:home"))
+    assert few == many
+    assert many <= HOME_PAGE_BUDGET
+
+
+def test_topic_author_and_search_pages_are_constant(client, make_article, make_topic, make_author):
+    topic, author = make_topic(slug="t"), make_author(slug="a")
+    make_article(topics=[topic], authors=[author])
+    urls = [
+        reverse("articles:topic", kwargs={"slug": "t"}),
+        reverse("articles:author", kwargs={"slug": "a"}),
+        reverse("articles:search") + "?q=piece",
+    ]
+    few = [count_queries(client, url) for url in urls]
+    for _ in range(6):
+        make_article(topics=[topic, make_topic()], authors=[author, make_author()])
+    assert [count_queries(client, url) for url in urls] == few

@@ -1,0 +1,93 @@
+"""Settings read from the environment, and refuse to run production without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "site_config.settings"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_a_secret_key_stops_with_one_clear_line():
+    result = run(["manage.py", "check"])
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "ImproperlyConfigured: DJANGO_SECRET_KEY is not set: production settings need a secret "
+        "key (or set DJANGO_DEBUG=1 for local development)."
+    ]
+
+
+def test_debug_runs_without_a_secret_key():
+    result = run(["manage.py", "check"], DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_with_production_variables_is_clean():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY="k" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_settings_can_be_extended_by_star_import(tmp_path):
+    module = tmp_path / "local_settings.py"
+    module.write_text("from site_config.settings import *\nSITE_NAME = 'Overridden'\n")
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.SITE_NAME, settings.DEBUG)"
+    )
+    result = run(
+        ["-c", code],
+        DJANGO_SETTINGS_MODULE="local_settings",
+        DJANGO_DEBUG="1",
+        PYTHONPATH=f"{tmp_path}:{ROOT}",
+    )
+    assert result.stdout.strip() == "Overridden True", result.stderr
+
+
+def test_redis_url_selects_the_redis_cache_and_no_url_a_shared_database_cache():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    with_redis = run(["-c", code], DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
+    without = run(["-c", code], DJANGO_DEBUG="1")
+    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " c.execute('PRAGMA busy_timeout').fetchone()[0])"
+    )
+    result = run(
+        ["-c", code], DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{ROOT}/.pytest-wal.sqlite3"
+    )
+    for leftover in ROOT.glob(".pytest-wal.sqlite3*"):
+        leftover.unlink()
+    assert result.stdout.split() == ["wal", "20000"], result.stderr
