@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from faq.admin import FaqItemInline
+
 from .models import Article, Author, RelatedGuide, Topic
 
 
@@ -39,7 +41,8 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ("authors", "topics")
     date_hierarchy = "publish_at"
     readonly_fields = ("preview_link", "created_at", "updated_at")
-    inlines = (RelatedGuideInline,)
+    # VersionAdmin follows the inlines' models, so reverting a piece restores its FAQ too.
+    inlines = (RelatedGuideInline, FaqItemInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "standfirst", "body", "preview_link")}),
         ("Publishing", {"fields": ("status", "publish_at", "authors", "topics")}),

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from comments.selectors import annotate_comment_counts
 from comments.views import discussion_context
 from faq.views import faq_context
 
@@ -19,7 +20,7 @@ def _page(request: HttpRequest, queryset, per_page: int | None = None):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    page = _page(request, Article.objects.published().for_listing())
+    page = _page(request, annotate_comment_counts(Article.objects.published().for_listing()))
     return render(request, "articles/home.html", {"page": page})
 
 
@@ -73,13 +74,13 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    page = _page(request, topic.articles.published().for_listing())
+    page = _page(request, annotate_comment_counts(topic.articles.published().for_listing()))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
 
 
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
-    page = _page(request, author.articles.published().for_listing())
+    page = _page(request, annotate_comment_counts(author.articles.published().for_listing()))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 

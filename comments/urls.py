@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("on/<int:target_id>/", views.post, name="post"),
+    path("<int:pk>/", views.locate, name="locate"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/recommend/", views.recommend, name="recommend"),
+]

@@ -1,6 +1,484 @@
-from django.http import HttpRequest
+"""Thin views: read the request, call a service or selector, answer.
+
+Posting is post/redirect/get back to the piece. When a post is refused, what the reader
+typed and the reason are kept in their session, keyed by the piece, and the piece's form
+shows them; an anonymous reader's text waits there while they sign in or sign up
+(Django keeps session data across sign-in).
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services, throttle
+from .forms import CommentBodyForm, ReportForm, body_help
+from .models import Comment
+from .targets import CommentTarget, DiscussionStatus, target_model
+
+State = Comment.State
+_DRAFTS = "comments.drafts"
+_DRAFT_MAX_CHARS = 50_000  # far above the limit, so a too-long text comes back whole
 
 
-def discussion_context(request: HttpRequest, target) -> dict:
-    """What a piece's page needs to show its discussion (filled in by the comments issue)."""
-    return {}
+# Drafts kept in the session ----------------------------------------------------------
+
+
+def _save_draft(
+    request: HttpRequest,
+    target: CommentTarget,
+    body: str,
+    parent_id: int | None,
+    error: services.CommentError | None = None,
+) -> None:
+    drafts = dict(request.session.get(_DRAFTS, {}))
+    drafts[str(target.pk)] = {
+        "body": (body or "")[:_DRAFT_MAX_CHARS],
+        "parent": parent_id,
+        "error": error.message if error else "",
+        "code": error.code if error else "",
+    }
+    request.session[_DRAFTS] = drafts
+
+
+def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
+    """The reader's unsent text for `target`; its error message is shown once."""
+    drafts = request.session.get(_DRAFTS)
+    if not drafts or str(target.pk) not in drafts:
+        return {}
+    draft = drafts[str(target.pk)]
+    if draft.get("error"):
+        request.session[_DRAFTS] = {**drafts, str(target.pk): {**draft, "error": "", "code": ""}}
+    return draft
+
+
+def _clear_draft(request: HttpRequest, target: CommentTarget) -> None:
+    drafts = request.session.get(_DRAFTS)
+    if drafts and str(target.pk) in drafts:
+        request.session[_DRAFTS] = {k: v for k, v in drafts.items() if k != str(target.pk)}
+
+
+# URLs --------------------------------------------------------------------------------
+
+
+def _form_url(target: CommentTarget, parent_id: int | None = None) -> str:
+    query = f"?{urlencode({'reply_to': parent_id})}" if parent_id else ""
+    return f"{target.get_absolute_url()}{query}#comment-form"
+
+
+def _login_url(next_url: str) -> str:
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+
+
+def _signup_url(next_url: str) -> str:
+    return f"{reverse('account_signup')}?{urlencode({'next': next_url})}"
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _published_target_or_404(pk) -> CommentTarget:
+    target = get_object_or_404(target_model(), pk=pk)
+    if not target.is_published:
+        raise Http404
+    return target
+
+
+# The discussion on a piece's page ----------------------------------------------------
+
+
+@dataclass
+class Discussion:
+    """Everything templates/comments/includes/discussion.html shows."""
+
+    target: CommentTarget
+    status: DiscussionStatus
+    threads: selectors.Threads
+    signed_in: bool
+    can_post: bool  # signed in with a verified address
+    needs_verification: bool
+    draft_body: str = ""
+    error: str = ""
+    error_code: str = ""
+    reply_node: selectors.Node | None = None
+    sort_links: list[dict] = field(default_factory=list)
+
+    @property
+    def nodes(self):
+        return self.threads.nodes
+
+    @property
+    def page(self):
+        return self.threads.page
+
+    @property
+    def post_url(self) -> str:
+        return reverse("comments:post", kwargs={"target_id": self.target.pk})
+
+    @property
+    def login_url(self) -> str:
+        return _login_url(_form_url(self.target))
+
+    @property
+    def signup_url(self) -> str:
+        return _signup_url(_form_url(self.target))
+
+    @property
+    def body_help(self) -> str:
+        return body_help()
+
+    @property
+    def verify_url(self) -> str:
+        return reverse("account_email")
+
+    @property
+    def permalinks_on_page(self) -> bool:
+        """With one page, #comment-<id> on the piece finds every comment."""
+        return self.page.paginator.num_pages <= 1
+
+    @property
+    def is_sortable(self) -> bool:
+        return self.page.paginator.count > 1
+
+
+def _find(nodes: list[selectors.Node], pk: int | None) -> selectors.Node | None:
+    if pk is None:
+        return None
+    for node in nodes:
+        if node.comment.pk == pk:
+            return node
+        found = _find(node.children, pk)
+        if found:
+            return found
+    return None
+
+
+def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
+    """What a piece's page needs to show its discussion, in a constant number of queries."""
+    viewer = request.user
+    sort = selectors.normalise_sort(request.GET.get("sort"))
+    threads = selectors.page_of_threads(
+        target, viewer, sort=sort, page_number=request.GET.get("cpage")
+    )
+    draft = _take_draft(request, target)
+    reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
+    reply_node = _find(threads.nodes, reply_to)
+    signed_in = viewer.is_authenticated
+    verified = signed_in and services.has_verified_email(viewer)
+    discussion = Discussion(
+        target=target,
+        status=threads.status,
+        threads=threads,
+        signed_in=signed_in,
+        can_post=verified,
+        needs_verification=signed_in and not verified,
+        draft_body=draft.get("body", ""),
+        error=draft.get("error", ""),
+        error_code=draft.get("code", ""),
+        reply_node=reply_node if reply_node and reply_node.can_reply else None,
+        sort_links=[
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{urlencode({'sort': key})}#discussion",
+                "current": key == sort,
+            }
+            for key, (label, _) in selectors.SORTS.items()
+        ],
+    )
+    return {
+        "discussion": discussion,
+        "discussion_enabled": True,
+        "comment_count": selectors.published_count(target),
+    }
+
+
+# Posting -----------------------------------------------------------------------------
+
+
+def _csrf_rejected(request: HttpRequest) -> bool:
+    """Django's own CSRF check, run here so that a failure can keep the reader's text."""
+
+    def no_view(request: HttpRequest) -> None:
+        return None
+
+    return CsrfViewMiddleware(no_view).process_view(request, no_view, (), {}) is not None
+
+
+def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) -> HttpResponse:
+    body = request.POST.get("body", "")
+    if _csrf_rejected(request):
+        # Usually a page left open for a long time, or blocked cookies. Nothing is posted
+        # and nothing is stored; the text comes back in a fresh form to send again.
+        return render(
+            request,
+            "comments/resubmit.html",
+            {
+                "target": target,
+                "body": body[:_DRAFT_MAX_CHARS],
+                "parent_id": parent_id,
+                "action": request.path,
+                "body_help": body_help(),
+            },
+            status=403,
+        )
+    if not request.user.is_authenticated:
+        _save_draft(request, target, body, parent_id)
+        messages.info(
+            request,
+            "Sign in, or create an account, to post your comment. We have kept what you "
+            "wrote: it will be in the form when you return to the discussion.",
+        )
+        return redirect(_login_url(_form_url(target, parent_id)))
+
+    verdict = throttle.check_post_rate(request)
+    if not verdict.allowed:
+        _save_draft(request, target, body, parent_id)
+        response = render(
+            request,
+            "429.html",
+            {
+                "rate": verdict.rate,
+                "retry_after": verdict.retry_after,
+                "back_url": _form_url(target, parent_id),
+                "target": target,
+            },
+            status=429,
+        )
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
+
+    try:
+        result = services.post_comment(
+            target=target,
+            author=request.user,
+            body=body,
+            parent=parent_id,
+            ip_hash=throttle.hash_ip(throttle.client_ip(request)),
+            base_url=_base_url(request),
+        )
+    except services.CommentError as error:
+        kept_parent = None if error.field == "parent" else parent_id
+        _save_draft(request, target, body, kept_parent, error)
+        return redirect(_form_url(target, kept_parent))
+
+    _clear_draft(request, target)
+    comment = result.comment
+    if not result.created:
+        messages.info(
+            request,
+            "You had already posted this comment, so it was not posted twice. Here it is.",
+        )
+    elif comment.state == State.PENDING:
+        messages.success(
+            request,
+            "Thank you. Your comment is held for review: a moderator reads a reader's first "
+            "comment before it is published. Until then only you can see it, marked "
+            "“Pending review”. Once one of your comments is approved, later ones are "
+            "published straight away.",
+        )
+    else:
+        messages.success(request, "Thank you. Your comment is published.")
+    return redirect(selectors.comment_url(comment, request.user))
+
+
+@csrf_exempt  # checked in _submit, which keeps the reader's text when the check fails
+@require_POST
+def post(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = _published_target_or_404(target_id)
+    return _submit(request, target, _int_or_none(request.POST.get("parent")))
+
+
+@csrf_exempt  # checked in _submit, which keeps the reader's text when the check fails
+@require_http_methods(["GET", "POST"])
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the piece with the reply form under the comment. POST: post the reply."""
+    parent = get_object_or_404(Comment.objects.select_related("target"), pk=pk)
+    target = parent.target
+    if not target.is_published:
+        raise Http404
+    if request.method == "GET":
+        return redirect(_form_url(target, parent.pk))
+    return _submit(request, target, parent.pk)
+
+
+# A reader's own comment --------------------------------------------------------------
+
+
+def _own_comment(request: HttpRequest, pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("target", "author"), pk=pk, author_id=request.user.pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    if not comment.can_be_edited_now():
+        messages.error(
+            request,
+            f"Comments can be edited for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes after "
+            "posting while they are pending or published; this one can no longer be edited.",
+        )
+        return redirect(selectors.comment_url(comment, request.user))
+    form = CommentBodyForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(
+                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+            )
+        except services.CommentError as error:
+            form.add_error("body" if error.field == "body" else None, error.message)
+        else:
+            messages.success(request, "Your comment was updated. It now shows as edited.")
+            return redirect(selectors.comment_url(comment, request.user))
+    return render(request, "comments/edit.html", {"form": form, "comment": comment})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _own_comment(request, pk)
+    if not comment.is_live:
+        messages.info(request, f"This comment is already {comment.get_state_display().lower()}.")
+        return redirect(reverse("comments:mine"))
+    if request.method == "POST":
+        try:
+            services.withdraw_comment(comment=comment, actor=request.user)
+        except services.CommentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                "Your comment was withdrawn. Nobody sees its text any more; where others "
+                "replied to it, a note says it was withdrawn.",
+            )
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/withdraw.html", {"comment": comment})
+
+
+# Other readers' comments -------------------------------------------------------------
+
+
+def _public_comment(pk: int) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("target", "author"), pk=pk, state=State.APPROVED
+    )
+    if not comment.target.is_published:
+        raise Http404
+    return comment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _public_comment(pk)
+    back = selectors.comment_url(comment, request.user)
+    try:
+        services.check_can_post(request.user)
+        if comment.author_id == request.user.pk:
+            raise services.CommentError("You can't report your own comment.")
+    except services.CommentError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if comment.reports.filter(reporter_id=request.user.pk).exists():
+        messages.info(request, "You have already reported this comment. Thank you.")
+        return redirect(back)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.report_comment(
+                comment=comment,
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except services.CommentError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                "Thank you. Your report was sent to the moderators."
+                if created
+                else "You have already reported this comment. Thank you.",
+            )
+            return redirect(back)
+    return render(request, "comments/report.html", {"form": form, "comment": comment})
+
+
+@require_POST
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _public_comment(pk)
+    back = _safe_next(request, selectors.comment_url(comment, request.user))
+    if not request.user.is_authenticated:
+        messages.info(request, "Sign in to recommend comments.")
+        return redirect(_login_url(f"{comment.target.get_absolute_url()}#{comment.anchor}"))
+    try:
+        services.check_can_post(request.user)
+        if request.POST.get("undo"):
+            services.unrecommend_comment(comment=comment, user=request.user)
+        elif not services.recommend_comment(comment=comment, user=request.user):
+            messages.info(request, "You had already recommended this comment.")
+    except services.CommentError as error:
+        messages.error(request, error.message)
+    return HttpResponseRedirect(back)
+
+
+# Finding comments --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def locate(request: HttpRequest, pk: int) -> HttpResponse:
+    """/comments/<id>/: the page of the piece where the comment is, at its anchor."""
+    comment = get_object_or_404(Comment.objects.select_related("target"), pk=pk)
+    if not comment.target.is_published:
+        raise Http404
+    if not selectors.is_shown_to(comment, request.user):
+        # Not on the page for this reader (held, or gone without replies): the discussion.
+        return redirect(f"{comment.target.get_absolute_url()}#discussion")
+    return redirect(selectors.comment_url(comment, request.user))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.comments_by(request.user), 20).get_page(request.GET.get("page"))
+    nodes = [
+        selectors.Node(
+            comment=comment,
+            shown=True,
+            is_own=True,
+            can_edit=comment.can_be_edited_now(),
+            can_withdraw=comment.is_live,
+        )
+        for comment in page.object_list
+    ]
+    return render(request, "comments/mine.html", {"page": page, "nodes": nodes})

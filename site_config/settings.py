@@ -219,23 +219,73 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# django-allauth (65.x setting names).
+# django-allauth (65.x setting names only; `manage.py check` shows no deprecation).
+# Readers sign up with a display name, email and password, and sign in by email.
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # opaque usernames, site-named mail
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",  # adds the display name
+    "login": "accounts.forms.SignInForm",
+    "add_email": "accounts.forms.ChangeEmailForm",
+}
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"  # public name, never the email
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# The link opens a page with a Confirm button: mail scanners that fetch links don't confirm.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Signs in only the browser that signed up (allauth checks its session), not any link holder.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a change is verified first
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the old address about email/password changes
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # re-enter the password before changing email
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {}  # allauth's defaults; refined by the accounts issue
+# A reset for an unknown address shows the same page but mails nobody: the site is not
+# a way to send mail to arbitrary addresses.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Kept in the shared cache (Redis or the database cache), so they hold across workers.
+# Per ip/key/user; "m" minute, "h" hour. Actions not listed keep allauth's defaults.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # sign-in form posts
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per address too
+    "signup": "20/m/ip,100/h/ip",
+    "confirm_email": "1/3m/key",  # verification mails to one address
+    "reset_password": "20/m/ip,5/h/key",  # reset mails to one address
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",  # also guards account deletion
+}
+# Behind a proxy, rate limits must see the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "ALLAUTH_TRUSTED_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; others are signed out
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Publishing.
 ARTICLES_PER_PAGE = 10
 WORDS_PER_MINUTE = 230
+
+# Comments.
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels: a comment, a reply, a reply's reply
+COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 15)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never by itself
+# Posting attempts per user and, separately, per client address: "<n>/<s|m|h|d>", e.g. "5/m".
+# Counted in the shared cache (Redis or the database cache), so they hold across workers.
+COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments; replies follow
+COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
+# The same text from the same reader on the same piece within this time is a double submit.
+COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 120)
+# Links in reply notifications when no request is at hand, e.g. "https://example.org".
+COMMENTS_SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

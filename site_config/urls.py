@@ -17,6 +17,7 @@ sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "faq": FaqSitema
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("faq/", include("faq.urls")),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -44,7 +44,7 @@ def make_article(db):
         n = next(_sequence)
         fields.setdefault("status", Article.Status.PUBLISHED)
         if fields["status"] != Article.Status.DRAFT:
-            fields.setdefault("publish_at", timezone.now() - timedelta(hours=n))
+            fields.setdefault("publish_at", timezone.now() - timedelta(minutes=n))
         article = Article.objects.create(
             title=title or f"Piece number {n}",
             slug=fields.pop("slug", f"piece-{n}"),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.models import Article, Author, RelatedGuide, Topic
+from faq.models import FaqItem
 
 HERE = Path(__file__).resolve().parent
 PIECE_SLUG = "north-korea-southeast-asia-strategy"
@@ -145,7 +146,7 @@ def load() -> tuple[LoadReport, Article]:
         {
             "title": "Do International Sanctions Work? A Guide",
             "kind": Article.Kind.GUIDE,
-            "standfirst": "What sanctions are for, when they change a government's behaviour, "
+            "standfirst": "What sanctions are for, when they change a government’s behaviour, "
             "and why North Korea has withstood nearly two decades of them.",
             "body": (HERE / f"{GUIDE_SLUG}.md").read_text(encoding="utf-8"),
             "discussion_prompt": "Have sanctions worked anywhere you follow closely? "
@@ -174,4 +175,27 @@ def load() -> tuple[LoadReport, Article]:
         piece.topics.set(topics.values())
         piece.authors.set([author])
         RelatedGuide.objects.create(article=piece, guide=guide, position=0)
+    _faq(report, piece, seed.faq)
     return report, piece
+
+
+def _faq(report: LoadReport, piece: Article, faq: list[tuple[str, str]]) -> None:
+    """The seed's questions as the piece's FAQ items, in the seed's order.
+
+    They are created only when the piece has no FAQ items at all, published or not. From
+    then on the FAQ is the editors': a rerun never restores a question they reworded, an
+    item they unpublished or removed, or an order they changed. (Only a piece left with no
+    items at all, which editors cannot do since they unpublish rather than delete, would
+    get the seed's four again.)
+    """
+    if piece.faq_items.exists():
+        report.kept.append(f"FAQ of {piece.slug}")
+        return
+    with reversion.create_revision():
+        reversion.set_comment("Launch FAQ loaded.")
+        for position, (question, answer) in enumerate(faq, start=1):
+            # The question is plain text; the answer is Markdown, so its words are escaped.
+            FaqItem.objects.create(
+                article=piece, question=question, answer=_escape_markdown(answer), order=position
+            )
+    report.created.append(f"{len(faq)} FAQ items on {piece.slug}")

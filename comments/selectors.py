@@ -1,0 +1,265 @@
+"""Reading comments: a page of threads in a constant number of queries, counts for lists.
+
+What a reader sees: published comments, plus their own comments awaiting review (marked
+as such, and shown to nobody else). A comment that left the discussion (withdrawn,
+removed, rejected, spam) but has visible replies stays as a placeholder, so the thread
+keeps its shape.
+
+A page of the discussion costs, whatever its length:
+  1. the published count (the article's meta line),
+  2. the paginator's count of top-level comments,
+  3. the page of top-level comments (authors joined),
+  4. every reply in those threads, by their stored `root` (authors joined),
+and for a signed-in reader 5. their recommendations and 6. their reports on this piece,
+and 7. whether their email address is verified. The tree is built in Python.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Comment, CommentEvent, Recommendation, Report
+from .targets import CommentTarget, DiscussionStatus, discussion_status
+
+State = Comment.State
+
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "oldest": ("Oldest first", ("created_at", "id")),
+    "newest": ("Newest first", ("-created_at", "-id")),
+    "top": ("Most recommended", ("-recommendation_count", "created_at", "id")),
+}
+DEFAULT_SORT = "oldest"
+
+PLACEHOLDERS = {
+    State.WITHDRAWN: "This comment was withdrawn by its author.",
+    State.REMOVED: "This comment was removed by a moderator.",
+    State.REJECTED: "This comment was removed by a moderator.",
+    State.SPAM: "This comment was removed by a moderator.",
+    State.PENDING: "This comment is awaiting review.",
+}
+
+
+def annotate_comment_counts(queryset: QuerySet, name: str = "comment_count") -> QuerySet:
+    """Annotate each target in `queryset` with its number of published comments.
+
+    A correlated subquery, not a JOIN + GROUP BY, so it composes with any filter,
+    ordering, prefetch or pagination of the list: one query for the whole list.
+    """
+    published = (
+        Comment.objects.filter(target=OuterRef("pk"), state=State.APPROVED)
+        .order_by()
+        .values("target")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        **{name: Coalesce(Subquery(published, output_field=IntegerField()), 0)}
+    )
+
+
+def published_count(target: CommentTarget) -> int:
+    return Comment.objects.filter(target_id=target.pk, state=State.APPROVED).count()
+
+
+def visible_q(viewer) -> Q:
+    """Comments `viewer` may read: published ones, and their own awaiting review."""
+    q = Q(state=State.APPROVED)
+    if viewer is not None and viewer.is_authenticated:
+        q |= Q(state=State.PENDING, author_id=viewer.pk)
+    return q
+
+
+def is_visible_to(comment: Comment, viewer) -> bool:
+    if comment.state == State.APPROVED:
+        return True
+    return (
+        comment.state == State.PENDING
+        and viewer is not None
+        and viewer.is_authenticated
+        and comment.author_id == viewer.pk
+    )
+
+
+def is_shown_to(comment: Comment, viewer) -> bool:
+    """Whether `comment` is on its piece's page for `viewer`: visible, or a placeholder
+    that visible replies hang from."""
+    if is_visible_to(comment, viewer):
+        return True
+    return (
+        Comment.objects.filter(visible_q(viewer))
+        .filter(Q(parent_id=comment.pk) | Q(root_id=comment.pk))
+        .exists()
+    )
+
+
+def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
+    """Top-level comments the page lists: visible ones, and placeholders with visible replies."""
+    visible_reply = Comment.objects.filter(visible_q(viewer), root=OuterRef("pk"))
+    return Comment.objects.filter(target_id=target.pk, parent__isnull=True).filter(
+        visible_q(viewer) | Exists(visible_reply)
+    )
+
+
+def normalise_sort(value: str | None) -> str:
+    return value if value in SORTS else DEFAULT_SORT
+
+
+@dataclass
+class Node:
+    """One comment as one reader sees it, with its visible replies."""
+
+    comment: Comment
+    children: list["Node"] = field(default_factory=list)
+    shown: bool = True  # False: a placeholder keeping the thread's shape
+    is_own: bool = False
+    recommended: bool = False
+    reported: bool = False
+    can_reply: bool = False
+    can_edit: bool = False
+    can_withdraw: bool = False
+
+    @property
+    def placeholder(self) -> str:
+        return PLACEHOLDERS.get(self.comment.state, "This comment is not available.")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.shown and self.comment.state == State.PENDING
+
+    @property
+    def can_recommend(self) -> bool:
+        return self.shown and not self.is_own and self.comment.state == State.APPROVED
+
+    can_report = can_recommend
+
+    @property
+    def replying_to_other(self) -> bool:
+        """Answered a comment deeper than the thread allows: say whom it answers."""
+        c = self.comment
+        return bool(c.in_reply_to_id) and c.in_reply_to_id != c.parent_id
+
+
+def make_node(
+    comment: Comment,
+    viewer,
+    *,
+    status: DiscussionStatus | None = None,
+    recommended: set[int] = frozenset(),
+    reported: set[int] = frozenset(),
+    children: list[Node] | None = None,
+) -> Node:
+    is_own = viewer is not None and viewer.is_authenticated and comment.author_id == viewer.pk
+    shown = is_visible_to(comment, viewer)
+    return Node(
+        comment=comment,
+        children=children or [],
+        shown=shown,
+        is_own=is_own,
+        recommended=comment.pk in recommended,
+        reported=comment.pk in reported,
+        can_reply=bool(status and status.is_open) and comment.state == State.APPROVED,
+        can_edit=is_own and comment.can_be_edited_now(),
+        can_withdraw=is_own and comment.is_live,
+    )
+
+
+@dataclass
+class Threads:
+    page: Page
+    nodes: list[Node]
+    sort: str
+    status: DiscussionStatus
+
+
+def page_of_threads(
+    target: CommentTarget,
+    viewer,
+    *,
+    sort: str = DEFAULT_SORT,
+    page_number=1,
+    per_page: int | None = None,
+) -> Threads:
+    sort = normalise_sort(sort)
+    status = discussion_status(target)
+    top_level = listed_top_level(target, viewer).select_related("author").order_by(*SORTS[sort][1])
+    page = Paginator(top_level, per_page or settings.COMMENTS_PER_PAGE).get_page(page_number)
+    roots = list(page.object_list)
+    replies = (
+        list(
+            Comment.objects.filter(root__in=[c.pk for c in roots])
+            .select_related("author", "in_reply_to__author")
+            .order_by("created_at", "id")
+        )
+        if roots
+        else []
+    )
+    recommended: set[int] = set()
+    reported: set[int] = set()
+    if roots and viewer is not None and viewer.is_authenticated:
+        recommended = set(
+            Recommendation.objects.filter(
+                user_id=viewer.pk, comment__target_id=target.pk
+            ).values_list("comment_id", flat=True)
+        )
+        reported = set(
+            Report.objects.filter(reporter_id=viewer.pk, comment__target_id=target.pk).values_list(
+                "comment_id", flat=True
+            )
+        )
+
+    replies_to: dict[int, list[Comment]] = defaultdict(list)
+    for reply in replies:
+        replies_to[reply.parent_id].append(reply)
+
+    def build(comment: Comment) -> Node | None:
+        children = [node for node in map(build, replies_to.get(comment.pk, ())) if node]
+        node = make_node(
+            comment,
+            viewer,
+            status=status,
+            recommended=recommended,
+            reported=reported,
+            children=children,
+        )
+        return node if node.shown or children else None
+
+    nodes = [node for node in map(build, roots) if node]
+    return Threads(page=page, nodes=nodes, sort=sort, status=status)
+
+
+def top_level_page_number(comment: Comment, viewer, *, per_page: int | None = None) -> int:
+    """Which page (oldest first) of its discussion shows `comment`'s thread."""
+    root = comment.root if comment.root_id else comment
+    before = (
+        listed_top_level(comment.target, viewer)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
+        .count()
+    )
+    return before // (per_page or settings.COMMENTS_PER_PAGE) + 1
+
+
+def comment_url(comment: Comment, viewer) -> str:
+    """The comment's place on its piece: /articles/<slug>/[?cpage=N]#comment-<id>."""
+    page = top_level_page_number(comment, viewer)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.target.get_absolute_url()}{query}#{comment.anchor}"
+
+
+def comments_by(user) -> QuerySet[Comment]:
+    """A reader's own comments in every state, newest first, with their pieces.
+
+    `removal_reason` is the moderator's reason for the latest removal, shown to the author.
+    """
+    removal = CommentEvent.objects.filter(comment=OuterRef("pk"), to_state=State.REMOVED)
+    return (
+        Comment.objects.filter(author_id=user.pk)
+        .select_related("target", "author")
+        .annotate(
+            removal_reason=Subquery(removal.order_by("-created_at", "-id").values("reason")[:1])
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,449 @@
+"""Everything that changes comments goes through here; views only translate.
+
+Each function takes keyword arguments, checks the rules, writes in one transaction and
+raises `CommentError` (with a sentence for the reader) when the rules say no. The state
+of a comment changes in one place only, `change_state`, which records a `CommentEvent`
+for every change; `post_comment` records the first state the same way.
+"""
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from core.markdown import render_comment_markdown
+
+from .models import Comment, CommentEvent, CommentRevision, Recommendation, Report
+from .targets import CommentTarget, discussion_status
+
+logger = logging.getLogger(__name__)
+
+State = Comment.State
+REPORT_DETAILS_MAX_LENGTH = 1000
+_ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
+
+
+class CommentError(Exception):
+    """A rule said no. `message` is written for the reader; `field` is the form field."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PostResult:
+    comment: Comment
+    created: bool  # False: a double submit, answered with the comment already posted
+
+
+# Text --------------------------------------------------------------------------------
+
+
+def clean_text(
+    text: str | None, *, max_length: int, field: str, required: bool = True, what: str
+) -> str:
+    """Trimmed text with Unix newlines, or CommentError saying exactly what is wrong."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        if required:
+            raise CommentError(
+                f"Please write your {what} first: it is empty.", code="empty", field=field
+            )
+        return text
+    bad = next(
+        (
+            ch
+            for ch in text
+            if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROL_CHARACTERS
+        ),
+        None,
+    )
+    if bad is not None:
+        name = (
+            "a NUL (null) character" if bad == "\x00" else f"a control character (U+{ord(bad):04X})"
+        )
+        raise CommentError(
+            f"Your {what} contains {name}, which can't be posted. It may have come from a "
+            "copy and paste: remove it and try again.",
+            code="control_character",
+            field=field,
+        )
+    if len(text) > max_length:
+        raise CommentError(
+            f"Your {what} is {number_format(len(text), force_grouping=True)} characters long; "
+            f"the limit is {number_format(max_length, force_grouping=True)}. "
+            "Please shorten it.",
+            code="too_long",
+            field=field,
+        )
+    return text
+
+
+def clean_body(body: str | None) -> str:
+    return clean_text(body, max_length=settings.COMMENTS_MAX_LENGTH, field="body", what="comment")
+
+
+# Who may post ------------------------------------------------------------------------
+
+
+def has_verified_email(user) -> bool:
+    return EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+
+
+def check_can_post(user) -> None:
+    if not user.is_authenticated:
+        raise CommentError("Please sign in to comment.", code="anonymous")
+    if not user.is_active or getattr(user, "is_deleted", False):
+        raise CommentError("This account can't post comments.", code="inactive")
+    if not has_verified_email(user):
+        raise CommentError(
+            "Please confirm your email address before commenting: use the link we sent you, "
+            "or ask for a new one.",
+            code="unverified",
+        )
+
+
+def initial_state(author) -> tuple[str, str]:
+    """The state a new comment starts in, and why it was held.
+
+    Here: a reader's comments are held for review until a moderator has approved one of
+    them (their first comment, and any posted while it waits); later ones are published.
+    The moderation issue replaces this function with its rules.
+    """
+    if CommentEvent.objects.filter(comment__author=author, to_state=State.APPROVED).exists():
+        return State.APPROVED, ""
+    return (
+        State.PENDING,
+        "First comment: held until a moderator approves one of this reader's comments.",
+    )
+
+
+# Posting -----------------------------------------------------------------------------
+
+
+def _resolve_parent(parent: Comment | int | None, target: CommentTarget) -> Comment | None:
+    if parent is None or parent == "":
+        return None
+    if not isinstance(parent, Comment):
+        try:
+            parent = Comment.objects.get(pk=int(parent))
+        except (Comment.DoesNotExist, TypeError, ValueError):
+            raise CommentError(
+                "The comment you replied to does not exist.", code="bad_parent", field="parent"
+            ) from None
+    if parent.target_id != target.pk:
+        raise CommentError(
+            "You can only reply to a comment in this piece's discussion.",
+            code="bad_parent",
+            field="parent",
+        )
+    if parent.state != State.APPROVED:
+        raise CommentError(
+            "That comment can't take replies: it is not published (it may be awaiting "
+            "review, or have been withdrawn or removed).",
+            code="bad_parent",
+            field="parent",
+        )
+    return parent
+
+
+def _attach_point(parent: Comment) -> Comment:
+    """The deepest ancestor (or `parent` itself) that may still take a reply."""
+    while parent.depth >= settings.COMMENTS_MAX_DEPTH - 1 and parent.parent_id is not None:
+        parent = parent.parent
+    return parent
+
+
+def post_comment(
+    *,
+    target: CommentTarget,
+    author,
+    body: str,
+    parent: Comment | int | None = None,
+    ip_hash: str = "",
+    base_url: str = "",
+) -> PostResult:
+    """Post `body` on `target` (as a reply when `parent` is given).
+
+    A double submit (the same text from the same author in the same place within
+    COMMENTS_DUPLICATE_WINDOW_SECONDS) posts nothing and returns the comment already there.
+    """
+    body = clean_body(body)
+    check_can_post(author)
+    status = discussion_status(target)
+    if not status.is_open:
+        raise CommentError(status.message, code="closed")
+    in_reply_to = _resolve_parent(parent, target)
+    attach_to = _attach_point(in_reply_to) if in_reply_to else None
+    now = timezone.now()
+    with transaction.atomic():
+        # One author's posts queue here (a row lock on PostgreSQL; SQLite's IMMEDIATE
+        # transactions already serialise writers), so two clicks can't both pass the
+        # duplicate check before either has inserted.
+        list(get_user_model().objects.select_for_update().filter(pk=author.pk).values("pk"))
+        duplicate = (
+            Comment.objects.filter(
+                author=author,
+                target_id=target.pk,
+                parent=attach_to,
+                body=body,
+                state__in=(State.PENDING, State.APPROVED),
+                created_at__gte=now - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if duplicate is not None:
+            return PostResult(duplicate, created=False)
+        state, held_reason = initial_state(author)
+        comment = Comment.objects.create(
+            target_id=target.pk,
+            author=author,
+            parent=attach_to,
+            root=(attach_to.root or attach_to) if attach_to else None,
+            in_reply_to=in_reply_to,
+            depth=attach_to.depth + 1 if attach_to else 0,
+            body=body,
+            body_html=render_comment_markdown(body),
+            state=state,
+            held_reason=held_reason,
+            ip_hash=ip_hash,
+            created_at=now,
+        )
+        _record(
+            comment,
+            from_state="",
+            to_state=state,
+            actor=None,
+            reason=held_reason or "Published: the reader has an approved comment.",
+            base_url=base_url,
+        )
+    return PostResult(comment, created=True)
+
+
+def edit_comment(*, comment: Comment, editor, body: str) -> Comment:
+    """The author corrects their comment within the edit window; the old text is kept."""
+    if comment.author_id != editor.pk:
+        raise CommentError("You can only edit your own comments.", code="forbidden")
+    body = clean_body(body)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not locked.is_live:
+            raise CommentError(
+                "This comment can no longer be edited: it is "
+                f"{locked.get_state_display().lower()}.",
+                code="not_editable",
+            )
+        if timezone.now() >= locked.edit_deadline:
+            raise CommentError(
+                f"Comments can be edited for {settings.COMMENTS_EDIT_WINDOW_MINUTES} minutes "
+                "after posting, and that time has passed.",
+                code="edit_window",
+            )
+        if body != locked.body:
+            CommentRevision.objects.create(comment=locked, body=locked.body)
+            locked.body = body
+            locked.body_html = render_comment_markdown(body)
+            locked.edited_at = timezone.now()
+            locked.save(update_fields=["body", "body_html", "edited_at"])
+    return locked
+
+
+def withdraw_comment(*, comment: Comment, actor) -> Comment:
+    """The author takes their comment back. Its text is kept; replies keep their place."""
+    if comment.author_id != actor.pk:
+        raise CommentError("You can only withdraw your own comments.", code="forbidden")
+    if not comment.is_live:
+        raise CommentError(
+            f"This comment is already {comment.get_state_display().lower()}.",
+            code="not_live",
+        )
+    change_state(
+        comment=comment, to_state=State.WITHDRAWN, actor=actor, reason="Withdrawn by its author."
+    )
+    return comment
+
+
+# Reports and recommendations ---------------------------------------------------------
+
+
+def report_comment(
+    *, comment: Comment, reporter, reason: str, details: str = ""
+) -> tuple[Report, bool]:
+    """A reader reports someone else's published comment; a second report is not added.
+
+    Returns the report and whether it is new.
+    """
+    if comment.author_id == reporter.pk:
+        raise CommentError("You can't report your own comment.", code="own_comment")
+    if comment.state != State.APPROVED:
+        raise CommentError("Only published comments can be reported.", code="not_public")
+    if reason not in Report.Reason.values:
+        raise CommentError("Please choose a reason for the report.", code="reason", field="reason")
+    details = clean_text(
+        details,
+        max_length=REPORT_DETAILS_MAX_LENGTH,
+        field="details",
+        required=reason == Report.Reason.OTHER,
+        what="description of the problem",
+    )
+    with transaction.atomic():
+        report, created = Report.objects.get_or_create(
+            comment=comment, reporter=reporter, defaults={"reason": reason, "details": details}
+        )
+    return report, created
+
+
+def _check_recommendable(comment: Comment, user) -> None:
+    if comment.author_id == user.pk:
+        raise CommentError("You can't recommend your own comment.", code="own_comment")
+    if comment.state != State.APPROVED:
+        raise CommentError("Only published comments can be recommended.", code="not_public")
+
+
+def recommend_comment(*, comment: Comment, user) -> bool:
+    """Add `user`'s recommendation; False when they had already recommended it."""
+    _check_recommendable(comment, user)
+    with transaction.atomic():
+        _, created = Recommendation.objects.get_or_create(comment=comment, user=user)
+        if created:
+            Comment.objects.filter(pk=comment.pk).update(
+                recommendation_count=F("recommendation_count") + 1
+            )
+    return created
+
+
+def unrecommend_comment(*, comment: Comment, user) -> bool:
+    """Take back `user`'s recommendation; False when there was none."""
+    with transaction.atomic():
+        deleted, _ = Recommendation.objects.filter(comment=comment, user=user).delete()
+        if deleted:
+            Comment.objects.filter(pk=comment.pk, recommendation_count__gt=0).update(
+                recommendation_count=F("recommendation_count") - 1
+            )
+    return bool(deleted)
+
+
+# State -------------------------------------------------------------------------------
+
+
+def change_state(
+    *,
+    comment: Comment,
+    to_state: str,
+    actor=None,
+    reason: str = "",
+    base_url: str = "",
+) -> CommentEvent | None:
+    """Move `comment` to `to_state`, recording who (None: the site), from, to and why.
+
+    The one way a comment's state changes. Returns the event, or None when the comment was
+    already in that state. `comment` is updated in place.
+    """
+    if to_state not in State.values:
+        raise CommentError(f"Unknown state: {to_state!r}.", code="state")
+    if to_state == State.REMOVED and not (reason or "").strip():
+        raise CommentError("Say why the comment is removed.", code="reason", field="reason")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        from_state = locked.state
+        if from_state == to_state:
+            comment.state = from_state
+            return None
+        locked.state = to_state
+        locked.save(update_fields=["state"])
+        event = _record(
+            locked,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor,
+            reason=(reason or "").strip(),
+            base_url=base_url,
+        )
+    comment.state = to_state
+    return event
+
+
+def _record(
+    comment: Comment, *, from_state: str, to_state: str, actor, reason: str, base_url: str
+) -> CommentEvent:
+    first_approval = (
+        to_state == State.APPROVED
+        and not CommentEvent.objects.filter(comment=comment, to_state=State.APPROVED).exists()
+    )
+    event = CommentEvent.objects.create(
+        comment=comment, actor=actor, from_state=from_state, to_state=to_state, reason=reason
+    )
+    if first_approval and comment.in_reply_to_id:
+        # Only once the reply is public, and only once: after the transaction commits, so
+        # no mail goes out about a reply that was rolled back. A mail failure is logged,
+        # never turned into an error for the person posting.
+        transaction.on_commit(
+            partial(notify_reply, reply_id=comment.pk, base_url=base_url), robust=True
+        )
+    return event
+
+
+# Mail --------------------------------------------------------------------------------
+
+
+def absolute_url(path: str, base_url: str = "") -> str:
+    base = (base_url or settings.COMMENTS_SITE_URL).rstrip("/")
+    return f"{base}{path}"
+
+
+def notify_reply(*, reply_id: int, base_url: str = "") -> bool:
+    """Mail the author of the comment answered by `reply_id`, if they asked for it."""
+    reply = Comment.objects.select_related("author", "in_reply_to__author", "target").get(
+        pk=reply_id
+    )
+    original = reply.in_reply_to
+    if original is None or reply.state != State.APPROVED:
+        return False
+    recipient = original.author
+    if (
+        recipient.pk == reply.author_id
+        or not recipient.email
+        or not recipient.is_active
+        or getattr(recipient, "is_deleted", False)
+        or not getattr(recipient, "notify_on_reply", False)
+    ):
+        return False
+    context = {
+        "reply": reply,
+        "original": original,
+        "target": reply.target,
+        "recipient": recipient,
+        "reply_url": absolute_url(reply.get_absolute_url(), base_url),
+        "settings_url": absolute_url(_notification_settings_path(), base_url),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    subject = " ".join(render_to_string("comments/email/reply_subject.txt", context).split())
+    body = render_to_string("comments/email/reply_body.txt", context)
+    EmailMessage(subject, body, to=[recipient.email]).send()
+    return True
+
+
+def _notification_settings_path() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("accounts:profile", "account_email"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/"

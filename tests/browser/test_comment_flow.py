@@ -1,0 +1,121 @@
+"""A new reader signs up from the discussion, confirms their address, and comments."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from articles.models import Article
+from comments import services
+from comments.models import Comment
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+
+
+@pytest.mark.browser
+def test_sign_up_verify_by_mail_comment_and_see_it_pending(page, new_page, mailoutbox):
+    article = Article.objects.create(
+        title="North Korea's New Southeast Asia Strategy",
+        slug="nk-strategy",
+        standfirst="A looming axis of pragmatism?",
+        body="## Introduction\n\nText.",
+        status=Article.Status.PUBLISHED,
+        discussion_prompt="Is this axis of pragmatism here to stay?",
+    )
+
+    # An anonymous reader sees the prompt and starts typing.
+    page.goto(article.get_absolute_url())
+    discussion = page.locator("#discussion")
+    assert "Is this axis of pragmatism here to stay?" in discussion.inner_text()
+    page.get_by_label("Your comment").fill("Pragmatism rarely lasts: interests shift.")
+    page.get_by_role("button", name="Sign in to comment").click()
+
+    # Sign in page, then sign up (the next address travels with them).
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert "We have kept what you wrote" in page.content()
+    page.get_by_role("link", name="Create an account").first.click()
+    page.wait_for_url(re.compile(r"/accounts/signup/"))
+    if page.locator("[name=display_name]").count():
+        page.fill("[name=display_name]", "Browser Reader")
+    page.fill("[name=email]", "browser.reader@example.com")
+    page.fill("[name=password1]", PASSWORD)
+    page.fill("[name=password2]", PASSWORD)
+    page.locator("form", has=page.locator("[name=password2]")).locator(
+        "button[type=submit]"
+    ).click()
+    page.wait_for_load_state()
+
+    # The confirmation link comes by mail (locmem: the live server runs in this process).
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+
+    # Signed in now; the discussion form has what they typed before signing up.
+    page.goto(article.get_absolute_url() + "#comment-form")
+    body = page.get_by_label("Your comment")
+    assert body.input_value() == "Pragmatism rarely lasts: interests shift."
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+
+    comment = Comment.objects.get()
+    assert comment.state == Comment.State.PENDING
+    assert "held for review" in page.locator(".messages").inner_text()
+    item = page.locator(f"#comment-{comment.pk}")
+    assert "Pragmatism rarely lasts" in item.inner_text()
+    assert "Pending review" in item.inner_text()
+    assert page.console_errors == []
+
+    # Nobody else sees it.
+    stranger = new_page()
+    stranger.goto(article.get_absolute_url())
+    assert "Pragmatism rarely lasts" not in stranger.content()
+    assert stranger.locator(f"#comment-{comment.pk}").count() == 0
+
+
+@pytest.mark.browser
+def test_reply_and_recommend_without_javascript(browser, live_server, transactional_db, make_user):
+    user = make_user("regular@example.com", password=PASSWORD, display_name="Regular")
+    article = Article.objects.create(
+        title="A piece",
+        slug="a-piece",
+        standfirst="Standfirst.",
+        body="Text.",
+        status=Article.Status.PUBLISHED,
+    )
+    other = make_user("other@example.com", display_name="Other Reader")
+    first = services.post_comment(target=article, author=other, body="Opening remark.").comment
+    services.change_state(comment=first, to_state=Comment.State.APPROVED)
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("[name=login]", user.email)
+        page.fill("[name=password]", PASSWORD)
+        page.locator("form", has=page.locator("[name=password]")).locator(
+            "button[type=submit]"
+        ).click()
+        page.wait_for_load_state()
+
+        page.goto(article.get_absolute_url())
+        page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply").click()
+        form = page.locator("#comment-form")
+        assert "Replying to Other Reader" in form.inner_text()
+        form.get_by_label("Your reply").fill("A reply, no script needed.")
+        form.get_by_role("button", name="Post reply").click()
+        page.wait_for_url(re.compile(r"#comment-\d+$"))
+        reply = Comment.objects.get(parent=first)
+        assert reply.body == "A reply, no script needed."
+        replies = page.locator(f"li:has(> #comment-{first.pk}) > .comment-thread--replies")
+        assert "A reply, no script needed." in replies.inner_text()
+
+        page.locator(f"#comment-{first.pk}").get_by_role("button", name="Recommend").click()
+        page.wait_for_load_state()
+        button = page.locator(f"#comment-{first.pk} button[aria-pressed]")
+        assert button.get_attribute("aria-pressed") == "true"
+        first.refresh_from_db()
+        assert first.recommendation_count == 1
+    finally:
+        context.close()
