@@ -38,8 +38,8 @@ def search_articles(query: str) -> QuerySet[Article]:
         )
         search_query = SearchQuery(" ".join(terms), search_type="plain", config="english")
         return (
-            published.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            published.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
             .order_by("-rank", "-publish_at")
         )
     matches_every_term = Q()
