@@ -62,9 +62,11 @@ class ChangeEmailForm(AddEmailForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _drop_placeholders(self)
-        self.fields["email"].label = "New email address"
-        self.fields["email"].help_text = (
-            "We send a confirmation link to the new address; the change happens when you follow it."
+        email = self.fields["email"]
+        email.label = "New email address"
+        email.help_text = (
+            "We send a confirmation link to the new address; "
+            "the change happens when you follow it."
         )
 
 
