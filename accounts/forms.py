@@ -64,10 +64,7 @@ class ChangeEmailForm(AddEmailForm):
         _drop_placeholders(self)
         email = self.fields["email"]
         email.label = "New email address"
-        email.help_text = (
-            "We send a confirmation link to the new address; "
-            "the change happens when you follow it."
-        )
+        email.help_text = "We send a link to the new address; it changes when you follow it."
 
 
 class ProfileForm(forms.ModelForm):
