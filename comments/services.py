@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from core.markdown import render_comment_markdown
 
 from .models import Comment, CommentEvent, CommentRevision, Recommendation, Report
+from .signals import discussion_changed
 from .targets import CommentTarget, discussion_status
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,7 @@ def post_comment(
             reason=held_reason or "Published: the reader has an approved comment.",
             base_url=base_url,
         )
+        _discussion_changed(comment)
     return PostResult(comment, created=True)
 
 
@@ -260,6 +262,7 @@ def edit_comment(*, comment: Comment, editor, body: str) -> Comment:
             locked.body_html = render_comment_markdown(body)
             locked.edited_at = timezone.now()
             locked.save(update_fields=["body", "body_html", "edited_at"])
+            _discussion_changed(locked)
     return locked
 
 
@@ -324,6 +327,7 @@ def recommend_comment(*, comment: Comment, user) -> bool:
             Comment.objects.filter(pk=comment.pk).update(
                 recommendation_count=F("recommendation_count") + 1
             )
+            _discussion_changed(comment)
     return created
 
 
@@ -335,6 +339,7 @@ def unrecommend_comment(*, comment: Comment, user) -> bool:
             Comment.objects.filter(pk=comment.pk, recommendation_count__gt=0).update(
                 recommendation_count=F("recommendation_count") - 1
             )
+            _discussion_changed(comment)
     return bool(deleted)
 
 
@@ -374,8 +379,13 @@ def change_state(
             reason=(reason or "").strip(),
             base_url=base_url,
         )
+        _discussion_changed(locked)
     comment.state = to_state
     return event
+
+
+def _discussion_changed(comment: Comment) -> None:
+    discussion_changed.send(sender=Comment, target_id=comment.target_id)
 
 
 def _record(

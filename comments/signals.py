@@ -1,0 +1,7 @@
+from django.dispatch import Signal
+
+# Sent inside the transaction that changes what readers see of a target's discussion: a
+# comment posted, edited, recommended or moved to another state. Receivers get
+# `target_id`. Whoever caches a page of the discussion listens (articles, for instance);
+# comments itself knows nothing of them.
+discussion_changed = Signal()
