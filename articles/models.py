@@ -99,7 +99,7 @@ class Article(models.Model):
         "schedules it and it appears by itself.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     authors = models.ManyToManyField(Author, related_name="articles", blank=True)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
@@ -118,6 +118,9 @@ class Article(models.Model):
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the discussion; existing comments stay visible."
     )
+    # Bumped in the same transaction as any change to the piece's discussion or FAQ, so a
+    # cached page keyed on it is exact in every worker process (see articles/caching.py).
+    content_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,6 +1,8 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -8,6 +10,7 @@ from comments.selectors import annotate_comment_counts
 from comments.views import discussion_context
 from faq.views import faq_context
 
+from . import caching
 from .links import unlink_articles
 from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
@@ -24,16 +27,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"page": page})
 
 
-def _article_queryset():
+def _page_lookups() -> tuple:
     published_guides = RelatedGuide.objects.filter(
         guide__in=Article.objects.published()
     ).select_related("guide")
-    return Article.objects.prefetch_related(
-        "authors", "topics", Prefetch("guide_links", queryset=published_guides)
-    )
+    return ("authors", "topics", Prefetch("guide_links", queryset=published_guides))
 
 
-def _render_article(request: HttpRequest, article: Article, *, preview: bool) -> HttpResponse:
+def _render_article(
+    request: HttpRequest, article: Article, *, preview: bool, csrf_token: str | None = None
+) -> HttpResponse:
+    prefetch_related_objects([article], *_page_lookups())
     unpublished_links = (
         set(article.linked_slugs)
         - set(
@@ -53,11 +57,17 @@ def _render_article(request: HttpRequest, article: Article, *, preview: bool) ->
         **faq_context(request, article),
         **discussion_context(request, article),
     }
+    if csrf_token:
+        context["csrf_token"] = csrf_token
     return render(request, "articles/article_detail.html", context)
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(_article_queryset().published(), slug=slug)
+    article = get_object_or_404(caching.with_page_versions(Article.objects.published()), slug=slug)
+    if caching.is_cacheable(request):
+        return caching.serve(
+            request, article, partial(_render_article, request, article, preview=False)
+        )
     return _render_article(request, article, preview=False)
 
 
@@ -65,7 +75,7 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see any piece as readers will; to everyone else it does not exist."""
     if not request.user.has_perm("articles.view_article"):
         raise Http404
-    article = get_object_or_404(_article_queryset(), slug=slug)
+    article = get_object_or_404(Article.objects.all(), slug=slug)
     response = _render_article(request, article, preview=True)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"

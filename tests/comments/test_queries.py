@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.models import Comment, Recommendation, Report
+from tests.queries import is_cache_storage
 
 State = Comment.State
 
@@ -79,7 +80,10 @@ def _queries(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured), response.content.decode()
+    # The page cache's own storage is not counted: with Redis it is no database query, and
+    # tests/articles/test_page_cache.py pins the warm, cached view (2 queries).
+    rendering = [query for query in captured if not is_cache_storage(query["sql"])]
+    return len(rendering), response.content.decode()
 
 
 @pytest.fixture
@@ -103,9 +107,8 @@ def test_the_article_page_query_count_does_not_grow_with_comments(
         client.force_login(viewer)
     limit = SIGNED_IN_MAX if signed_in else ANONYMOUS_MAX
     small_count, _ = _queries(client, small.get_absolute_url())
-    with django_assert_max_num_queries(limit):
-        large_count, page = _queries(client, large.get_absolute_url())
-    assert large_count == small_count
+    large_count, page = _queries(client, large.get_absolute_url())
+    assert large_count == small_count <= limit
     # And the page really shows the threads: all 200 (withdrawn ones as placeholders),
     # the viewer's own pending replies only to the viewer.
     pending = Comment.objects.filter(target=large, state=State.PENDING).count()
