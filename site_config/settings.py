@@ -280,7 +280,7 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never
 # Posting attempts per user and, separately, per client address: "<n>/<s|m|h|d>", e.g. "5/m".
 # Counted in the shared cache (Redis or the database cache), so they hold across workers.
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments; replies follow
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; replies follow
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 # The same text from the same reader on the same piece within this time is a double submit.
 COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 120)

@@ -1,0 +1,236 @@
+"""`make bench`: the site under load, side by side with a static file through the same server.
+
+Starts gunicorn (2 sync workers, production settings) on loopback against a benchmark
+database with the launch piece and 1,000 generated comments, then runs wrk (2 threads,
+16 connections, BENCH_SECONDS each, default 10) against: a static file, the article page
+for an anonymous reader (cached) and for a signed-in one (rendered), home, FAQ, search,
+and comment posting. Prints requests per second, p50, p99, errors and each page's ratio
+to the static file, and the workers' peak memory; writes bench/results/latest.json.
+Everything it starts, it stops; it sends traffic to 127.0.0.1 only.
+"""
+
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results"
+PORT = int(os.environ.get("BENCH_PORT", "8089"))
+BASE = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS, THREADS, WORKERS = 16, 2, 2
+PIECE = "/articles/north-korea-southeast-asia-strategy/"
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "site_config.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Plain HTTP on loopback: no TLS proxy in front of this benchmark.
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_HSTS_SECONDS": "0",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{DATA / 'bench.sqlite3'}"),
+    # The benchmark measures the cost of posting, not the per-reader limit.
+    "COMMENTS_RATE_LIMIT": "1000000/m",
+    "COMMENTS_DUPLICATE_WINDOW_SECONDS": "1",
+}
+
+SETUP_SESSION = """
+import secrets
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+User = get_user_model()
+user, _ = User.objects.get_or_create(
+    email="bench@seed.invalid", defaults={"username": "bench-reader", "display_name": "Bench"}
+)
+EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def manage(*args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def prepare() -> tuple[str, str]:
+    DATA.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    manage("collectstatic", "--no-input", "-v", "0")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("createcachetable")
+    manage("load_launch_content")
+    print(manage("seed_discussion", PIECE.split("/")[2], "--comments", "1000", "--force").strip())
+    session_key = manage("shell", "-c", SETUP_SESSION).strip().splitlines()[-1]
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    return session_key, "/static/" + manifest["paths"]["css/site.css"]
+
+
+def start_server() -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "site_config.wsgi",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{PORT}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310 - loopback
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not answer on /healthz")
+
+
+def worker_memory(server: subprocess.Popen) -> list[dict]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    workers = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
+        workers.append(
+            {"pid": int(pid), "rss_mb": int(fields["VmRSS"]) / 1024, "peak_mb": int(fields["VmHWM"]) / 1024}
+        )
+    return workers
+
+
+def lua_script(name: str, body: str) -> Path:
+    path = DATA / f"{name}.lua"
+    path.write_text(body)
+    return path
+
+
+def run_wrk(path: str, *, headers: dict | None = None, script: Path | None = None) -> dict:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, BASE + path], capture_output=True, text=True, check=True
+    ).stdout
+
+    def latency(percentile: str) -> float:
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": int(non_2xx[1]) if non_2xx else 0,
+        "socket_errors": socket_errors[1] if socket_errors else "",
+    }
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    session_key, static_path = prepare()
+    csrf_secret = secrets.token_urlsafe(24)[:32].ljust(32, "x")
+    signed_in = {"Cookie": f"sessionid={session_key}; csrftoken={csrf_secret}"}
+    post_script = lua_script(
+        "post",
+        "counter = 0\n"
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        '  local body = "body=Benchmark+comment+number+" .. counter .. "+" .. math.random(1, 1000000000)\n'
+        f'  return wrk.format("POST", "/comments/on/{{target}}/", {{["Cookie"] = "sessionid={session_key}; csrftoken={csrf_secret}", ["X-CSRFToken"] = "{csrf_secret}", ["Content-Type"] = "application/x-www-form-urlencoded"}}, body)\n'
+        "end\n",
+    )
+    target_id = manage(
+        "shell", "-c", f"from articles.models import Article; print(Article.objects.get(slug='{PIECE.split('/')[2]}').pk)"
+    ).strip().splitlines()[-1]
+    post_script.write_text(post_script.read_text().replace("{target}", target_id))
+
+    server = start_server()
+    try:
+        scenarios = [
+            ("static file", static_path, {}, None),
+            ("article, anonymous (cached)", PIECE, {}, None),
+            ("article, signed in (rendered)", PIECE, signed_in, None),
+            ("home", "/", {}, None),
+            ("faq", "/faq/", {}, None),
+            ("search", "/search/?q=sanctions+laos", {}, None),
+            ("post a comment", "/comments/", {}, post_script),
+        ]
+        for _, path, headers, script in scenarios[:-1]:  # warm caches and workers
+            for _ in range(4):
+                request = urllib.request.Request(BASE + path, headers=headers)
+                urllib.request.urlopen(request, timeout=10).read()  # noqa: S310 - loopback
+        results = []
+        for name, path, headers, script in scenarios:
+            figures = run_wrk(path, headers=headers, script=script)
+            results.append({"scenario": name, "path": path, **figures})
+            print(f"  {name:<32} {figures['requests_per_second']:>9.1f} req/s")
+        memory = worker_memory(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    static_rps = results[0]["requests_per_second"]
+    for row in results:
+        row["ratio_to_static"] = round(row["requests_per_second"] / static_rps, 3)
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+        "database": ENV["DATABASE_URL"].split(":")[0],
+        "cache": "redis" if os.environ.get("REDIS_URL") else "database",
+        "gunicorn": f"{WORKERS} sync workers",
+        "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per scenario",
+        "results": results,
+        "workers": memory,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(f"{report['machine']}; {report['database']} database, {report['cache']} cache; {report['gunicorn']}; wrk {report['wrk']}")
+    print(f"{'scenario':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x static':>9}")
+    for row in results:
+        print(
+            f"{row['scenario']:<32} {row['requests_per_second']:>9.1f} {row['p50_ms']:>8.2f} "
+            f"{row['p99_ms']:>8.2f} {row['errors']:>7} {row['ratio_to_static']:>9.2f}"
+        )
+    for worker in memory:
+        print(f"worker {worker['pid']}: {worker['rss_mb']:.0f} MB resident, peak {worker['peak_mb']:.0f} MB")
+    print(f"written to {RESULTS.relative_to(ROOT) / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
