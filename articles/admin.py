@@ -46,7 +46,7 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "standfirst", "body", "preview_link")}),
         ("Publishing", {"fields": ("status", "publish_at", "authors", "topics")}),
-        ("Discussion", {"fields": ("discussion_prompt", "comments_open")}),
+        ("Discussion", {"fields": ("discussion_prompt", "comments_open", "moderation_policy")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -1,50 +1,68 @@
-"""The article page for anonymous readers, cached whole and invalidated exactly.
+"""The article page for anonymous readers, served whole from the shared cache, never stale.
 
-The cache key is made of values read in the same query as the piece itself, so a warm
-view costs that one query and one cache read, in any worker process, with Redis or the
-database cache:
+Each cached page is tagged with two generations kept in the same cache: the site's (any
+piece, topic or author changed: titles of related guides, links to other pieces, bylines)
+and the piece's own (its discussion or its FAQ changed). Every such change sets a new
+generation once its transaction commits (articles/signals.py); a page whose tags differ
+from the current generations is not served. The tags are read before the page is
+rendered, so a page rendered from data older than a change always carries the tags that
+change replaced. A page also records when it stops being valid by the clock alone: a
+scheduled piece going live, the discussion closing N days after publication.
 
-- `content_version`, bumped in the transaction that changes the piece's discussion, FAQ,
-  topics or authors (articles/signals.py);
-- `updated_at`, for the piece itself;
-- the newest change and the newest publication of any piece: related guides and links to
-  other pieces show their titles and whether they are live, and a scheduled piece going
-  live changes the latter without anyone saving anything;
-- whether the discussion is open (it closes by itself N days after publication), the
-  host, and the query parameters that change what the page shows.
-
-The reader's CSRF token is the only per-reader part of such a page: the cached copy holds
-a placeholder that each response replaces with the reader's own token.
+A hit costs one cache round trip (one query with the database cache) and no other query,
+in any worker process: nothing here lives in one process's memory. The reader's CSRF
+token is the only per-reader part of such a page; the cached copy holds a placeholder
+that each response replaces with the reader's own token.
 """
 
 import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.db.models import Min, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from comments.targets import discussion_status
 
 from .models import Article
 
-# A safety net for what no key part covers (a renamed topic is bumped by signals, but
-# an edited author bio is not, for example); every change readers care about is exact.
-PAGE_TTL = 10 * 60
+# A safety net for what no generation covers (the site name in settings, a deploy with new
+# templates); every change readers make or editors publish is exact.
+PAGE_TTL = timedelta(minutes=10)
 CSRF_PLACEHOLDER = "csrf-token-placeholder-8c1f3a"
-_QUERY_PARAMETERS = ("sort", "cpage", "reply_to")
+SITE_GENERATION = "page-generation:site"
+# The query parameters that change what the page shows; any other is ignored.
+_PAGE_PARAMETERS = ("sort", "cpage", "reply_to")
 
 
-def with_page_versions(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Annotate what the cache key needs, as subqueries of the piece's own query."""
-    newest_change = Article.objects.order_by("-updated_at").values("updated_at")[:1]
-    newest_publication = (
-        Article.objects.published().order_by("-publish_at").values("publish_at")[:1]
-    )
-    return queryset.annotate(
-        site_changed_at=Subquery(newest_change),
-        site_published_at=Subquery(newest_publication),
-    )
+def _piece_generation(slug: str) -> str:
+    return f"page-generation:piece:{slug}"
+
+
+def _new_generation(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def site_changed() -> None:
+    """Call inside the transaction that changed what any piece's page may show."""
+    transaction.on_commit(lambda: _new_generation(SITE_GENERATION))
+
+
+def piece_changed(slug: str) -> None:
+    """Call inside the transaction that changed one piece's discussion or FAQ."""
+    transaction.on_commit(lambda: _new_generation(_piece_generation(slug)))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    key: str
+    generations: tuple[str, str]
+    response: HttpResponse | None
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -54,34 +72,66 @@ def is_cacheable(request: HttpRequest) -> bool:
     return request.session.is_empty()
 
 
-def page_key(request: HttpRequest, article: Article) -> str:
-    parts = [
-        article.pk,
-        article.content_version,
-        article.updated_at.isoformat(),
-        article.site_changed_at.isoformat() if article.site_changed_at else "",
-        article.site_published_at.isoformat() if article.site_published_at else "",
-        discussion_status(article).is_open,
-        request.get_host(),
-        *(request.GET.get(name, "") for name in _QUERY_PARAMETERS),
-    ]
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f"article-page:{article.pk}:{digest}"
+def _page_key(request: HttpRequest, slug: str) -> str:
+    parts = [request.get_host(), slug, *(request.GET.get(p, "") for p in _PAGE_PARAMETERS)]
+    return "page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
 
 
-def serve(request: HttpRequest, article: Article, render_page) -> HttpResponse:
-    """The cached page if there is one, else `render_page(csrf_token=...)`, stored first."""
-    key = page_key(request, article)
-    etag = f'W/"{key.rsplit(":", 1)[1]}"'
+def _etag(page_key: str, generations: tuple[str, str]) -> str:
+    return 'W/"' + hashlib.sha256(f"{page_key}{generations}".encode()).hexdigest()[:32] + '"'
+
+
+def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
     token = get_token(request)  # also sets the reader's CSRF cookie when they have none
     if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
+        response = HttpResponseNotModified()
     else:
-        content = cache.get(key)
-        if content is None:
-            content = render_page(csrf_token=CSRF_PLACEHOLDER).content
-            cache.set(key, content, PAGE_TTL)
         response = HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), token.encode()))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # revalidate: comments arrive any time
     return response
+
+
+def lookup(request: HttpRequest, slug: str) -> Lookup:
+    """The cached page if it is current; in any case the generations to tag a new one with."""
+    key = _page_key(request, slug)
+    keys = (SITE_GENERATION, _piece_generation(slug))
+    found = cache.get_many([*keys, key])
+    for missing in (k for k in keys if k not in found):
+        cache.add(missing, uuid.uuid4().hex, None)  # the first worker to get here wins
+        found[missing] = cache.get(missing)
+    generations = (found[keys[0]], found[keys[1]])
+    entry = found.get(key)
+    if entry and entry["generations"] == generations and timezone.now() < entry["valid_until"]:
+        return Lookup(key, generations, _respond(request, entry["content"], entry["etag"]))
+    return Lookup(key, generations, None)
+
+
+def _valid_until(article: Article):
+    """When the page stops being right by the clock alone."""
+    now = timezone.now()
+    moments = [now + PAGE_TTL]
+    next_publication = Article.objects.filter(
+        ~Q(status=Article.Status.DRAFT), publish_at__gt=now
+    ).aggregate(first=Min("publish_at"))["first"]
+    if next_publication:
+        moments.append(next_publication)
+    closes_at = discussion_status(article, now=now).closes_at
+    if closes_at and closes_at > now:
+        moments.append(closes_at)
+    return min(moments)
+
+
+def store(request: HttpRequest, article: Article, found: Lookup, render_page) -> HttpResponse:
+    """Render the page once with a CSRF placeholder, keep it, and answer this reader."""
+    content = render_page(csrf_token=CSRF_PLACEHOLDER).content
+    etag = _etag(found.key, found.generations)
+    entry = {
+        "generations": found.generations,
+        "valid_until": _valid_until(article),
+        "etag": etag,
+        "content": content,
+    }
+    timeout = max(1, (entry["valid_until"] - timezone.now()).total_seconds())
+    cache.set(found.key, entry, timeout)
+    return _respond(request, content, etag)

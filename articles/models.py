@@ -71,6 +71,13 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
+    class ModerationPolicy(models.TextChoices):
+        # The values are the contract in comments.targets (POLICIES, or "default").
+        DEFAULT = "default", "Site default"
+        PRE_MODERATE = "pre_moderate", "Pre-moderate: hold every comment for review"
+        FIRST_TIME = "first_time", "First-time only: hold comments from readers never published"
+        POST_MODERATE = "post_moderate", "Post-moderate: publish at once, review afterwards"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The piece's address: /articles/<slug>/."
@@ -99,7 +106,7 @@ class Article(models.Model):
         "schedules it and it appears by itself.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     authors = models.ManyToManyField(Author, related_name="articles", blank=True)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
@@ -118,9 +125,15 @@ class Article(models.Model):
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the discussion; existing comments stay visible."
     )
-    # Bumped in the same transaction as any change to the piece's discussion or FAQ, so a
-    # cached page keyed on it is exact in every worker process (see articles/caching.py).
-    content_version = models.PositiveIntegerField(default=0, editable=False)
+    moderation_policy = models.CharField(
+        max_length=20,
+        choices=ModerationPolicy.choices,
+        default=ModerationPolicy.DEFAULT,
+        help_text="What happens to new comments on this piece that the site-wide rules do not "
+        "decide. Everywhere, blocked terms, many links, blocked email domains and a reader's "
+        "first comment are held, and trusted readers are published. The site default is set "
+        "by COMMENTS_DEFAULT_POLICY.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,47 +1,43 @@
-"""Keep `Article.content_version` in step with what the piece's page shows.
+"""Tell the page cache what changed (articles/caching.py), from inside each change's transaction."""
 
-Each receiver runs inside the transaction that made the change, so a reader can never be
-served a cached page that misses a committed change (articles/caching.py).
-"""
-
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from comments.signals import discussion_changed
 from faq.models import FaqItem
 
-from .models import Article, Author, Topic
-
-
-def bump(**filters) -> None:
-    Article.objects.filter(**filters).update(content_version=F("content_version") + 1)
+from . import caching
+from .models import Article, Author, RelatedGuide, Topic
 
 
 @receiver(discussion_changed)
 def discussion_did_change(sender, *, target_id: int, **kwargs) -> None:
-    bump(pk=target_id)
+    slug = Article.objects.filter(pk=target_id).values_list("slug", flat=True).first()
+    if slug:
+        caching.piece_changed(slug)
 
 
 @receiver(post_save, sender=FaqItem)
 @receiver(post_delete, sender=FaqItem)
 def faq_did_change(sender, instance: FaqItem, **kwargs) -> None:
     if instance.article_id:
-        bump(pk=instance.article_id)
+        caching.piece_changed(instance.article.slug)
 
 
+# A piece's page shows other pieces (related guides, links that work once their piece is
+# live), its topics and its authors: a change to any of them changes the site generation.
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+@receiver(post_save, sender=RelatedGuide)
+@receiver(post_delete, sender=RelatedGuide)
 @receiver(post_save, sender=Topic)
-def topic_did_change(sender, instance: Topic, **kwargs) -> None:
-    bump(topics=instance)
-
-
 @receiver(post_save, sender=Author)
-def author_did_change(sender, instance: Author, **kwargs) -> None:
-    bump(authors=instance)
+def piece_did_change(sender, **kwargs) -> None:
+    caching.site_changed()
 
 
 @receiver(m2m_changed, sender=Article.topics.through)
 @receiver(m2m_changed, sender=Article.authors.through)
-def byline_did_change(sender, instance, action: str, **kwargs) -> None:
-    if action.startswith("post_") and isinstance(instance, Article):
-        bump(pk=instance.pk)
+def byline_did_change(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        caching.site_changed()

@@ -63,12 +63,12 @@ def _render_article(
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(caching.with_page_versions(Article.objects.published()), slug=slug)
-    if caching.is_cacheable(request):
-        return caching.serve(
-            request, article, partial(_render_article, request, article, preview=False)
-        )
-    return _render_article(request, article, preview=False)
+    cached = caching.lookup(request, slug) if caching.is_cacheable(request) else None
+    if cached and cached.response:
+        return cached.response
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    render_page = partial(_render_article, request, article, preview=False)
+    return caching.store(request, article, cached, render_page) if cached else render_page()
 
 
 def article_preview(request: HttpRequest, slug: str) -> HttpResponse:

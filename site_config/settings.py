@@ -111,7 +111,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE transactions plus a busy
     # timeout make concurrent writers queue for the lock instead of failing at once.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -127,7 +127,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "meridian"),
         }
@@ -286,6 +286,20 @@ COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 120)
 # Links in reply notifications when no request is at hand, e.g. "https://example.org".
 COMMENTS_SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Moderation (comments/rules.py applies them in order to each new comment).
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more links than this: held
+COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 1)  # a reader's first N: held
+# Trusted (published without review): this many published comments, and none rejected,
+# spam or removed in the window. 0: nobody is trusted by count.
+COMMENTS_TRUSTED_AFTER = env_int("COMMENTS_TRUSTED_AFTER", 3)
+COMMENTS_TRUST_WINDOW_DAYS = env_int("COMMENTS_TRUST_WINDOW_DAYS", 30)
+# Open reports that hide a published comment until a moderator decides (0: never).
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
+# For pieces whose editors leave "Site default": pre_moderate | first_time | post_moderate.
+COMMENTS_DEFAULT_POLICY = os.environ.get("COMMENTS_DEFAULT_POLICY", "first_time")
+# Mail to moderators when comments wait: "each" (at once), "digest" (manage.py
+# send_moderation_digest, from cron) or "off".
+COMMENTS_MODERATOR_MAIL = os.environ.get("COMMENTS_MODERATOR_MAIL", "each")
 
 LOGGING = {
     "version": 1,

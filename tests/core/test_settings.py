@@ -72,7 +72,7 @@ def test_redis_url_selects_the_redis_cache_and_no_url_a_shared_database_cache():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     with_redis = run(["-c", code], DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
     without = run(["-c", code], DJANGO_DEBUG="1")
-    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis.stdout.strip() == "core.cache.RedisCache"
     assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
 
 
