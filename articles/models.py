@@ -2,7 +2,8 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +56,11 @@ class ArticleQuerySet(models.QuerySet):
             publish_at__isnull=False,
             publish_at__lte=timezone.now(),
         )
+
+    def last_modified(self):
+        """When the newest change among these pieces happened, counting a scheduled piece's
+        going live as a change (its row is not saved when its time comes)."""
+        return self.aggregate(latest=Max(Greatest("updated_at", "publish_at")))["latest"]
 
     def for_listing(self) -> "ArticleQuerySet":
         """What a list of pieces shows: byline and topics in two queries, whatever the count."""

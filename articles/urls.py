@@ -1,4 +1,7 @@
 from django.urls import path
+from django.views.decorators.http import condition
+
+from core.conditional import articles_modified
 
 from . import views
 from .feeds import LatestArticlesFeed
@@ -12,5 +15,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
+    path(
+        "feed/", condition(last_modified_func=articles_modified)(LatestArticlesFeed()), name="feed"
+    ),
 ]
