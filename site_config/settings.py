@@ -268,6 +268,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; others are signed out
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Sessions are read from the shared cache and written through to the database, so they
+# hold across workers and survive a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Publishing.
 ARTICLES_PER_PAGE = 10
