@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.crypto import salted_hmac
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -47,6 +49,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """A keyed hash of the client's address (an IPv6 /64 counts as one address).
+
+        allauth keys its rate limits on this, in the shared cache; with the database cache
+        those keys are rows, and no address may be stored in clear. Still one value per
+        client, so the limits are the same.
+        """
+        address = truncate_ip(super().get_client_ip(request))
+        digest = salted_hmac("accounts.client-ip", address, algorithm="sha256").hexdigest()
+        return f"iphash-{digest}"
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # The security notice ("a change was made from this address") tells the account's
+        # owner the address itself, not its hash; it is mailed, never stored.
+        address = DefaultAccountAdapter.get_client_ip(self, self.request)
+        super().send_notification_mail(
+            template_prefix, user, {"ip": address, **(context or {})}, email
+        )
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 
@@ -21,7 +22,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.standfirst
+        # Atom sends it as <summary type="html">: feed readers render it as HTML, and the
+        # standfirst is plain text, so it goes out escaped (markup in it shows as typed).
+        return escape(item.standfirst)
 
     def item_pubdate(self, item: Article):
         return item.publish_at

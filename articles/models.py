@@ -95,7 +95,10 @@ class Article(models.Model):
     )
     body = models.TextField(
         help_text="Markdown. Use ## for section headings (they make the table of contents) "
-        "and ### for sub-sections. Link other pieces by their path, e.g. /articles/some-slug/."
+        "and ### for sub-sections. Link other pieces by their path, e.g. /articles/some-slug/. "
+        "To set a quotation off as a pull-quote, start a blockquote with the line "
+        "“> [!pullquote]”, then the quote, then a last line “> — Name, role” for the "
+        "attribution."
     )
     body_html = models.TextField(editable=False, default="")
     body_text = models.TextField(editable=False, default="")

@@ -57,7 +57,9 @@ User = get_user_model()
 user, _ = User.objects.get_or_create(
     email="bench@seed.invalid", defaults={"username": "bench-reader", "display_name": "Bench"}
 )
-EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+EmailAddress.objects.get_or_create(
+    user=user, email=user.email, defaults={"verified": True, "primary": True}
+)
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -110,7 +112,7 @@ def start_server() -> subprocess.Popen:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310 - loopback
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
@@ -125,7 +127,11 @@ def worker_memory(server: subprocess.Popen) -> list[dict]:
         status = Path(f"/proc/{pid}/status").read_text()
         fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
         workers.append(
-            {"pid": int(pid), "rss_mb": int(fields["VmRSS"]) / 1024, "peak_mb": int(fields["VmHWM"]) / 1024}
+            {
+                "pid": int(pid),
+                "rss_mb": int(fields["VmRSS"]) / 1024,
+                "peak_mb": int(fields["VmHWM"]) / 1024,
+            }
         )
     return workers
 
@@ -171,19 +177,29 @@ def main() -> None:
     session_key, static_path = prepare()
     csrf_secret = secrets.token_hex(16)  # 32 characters, as Django's CSRF cookie
     signed_in = {"Cookie": f"sessionid={session_key}; csrftoken={csrf_secret}"}
+    slug = PIECE.split("/")[2]
+    target_id = manage(
+        "shell",
+        "-c",
+        f"from articles.models import Article as A; print(A.objects.get(slug={slug!r}).pk)",
+    ).split()[-1]
+    # Each request posts a different text, so none is taken for a double submit.
     post_script = lua_script(
         "post",
-        "counter = 0\n"
-        "request = function()\n"
-        "  counter = counter + 1\n"
-        '  local body = "body=Benchmark+comment+number+" .. counter .. "+" .. math.random(1, 1000000000)\n'
-        f'  return wrk.format("POST", "/comments/on/{{target}}/", {{["Cookie"] = "sessionid={session_key}; csrftoken={csrf_secret}", ["X-CSRFToken"] = "{csrf_secret}", ["Content-Type"] = "application/x-www-form-urlencoded"}}, body)\n'
-        "end\n",
+        f"""
+counter = 0
+headers = {{
+  ["Cookie"] = "sessionid={session_key}; csrftoken={csrf_secret}",
+  ["X-CSRFToken"] = "{csrf_secret}",
+  ["Content-Type"] = "application/x-www-form-urlencoded",
+}}
+request = function()
+  counter = counter + 1
+  local body = "body=Benchmark+comment+" .. counter .. "+" .. math.random(1, 1000000000)
+  return wrk.format("POST", "/comments/on/{target_id}/", headers, body)
+end
+""",
     )
-    target_id = manage(
-        "shell", "-c", f"from articles.models import Article; print(Article.objects.get(slug='{PIECE.split('/')[2]}').pk)"
-    ).strip().splitlines()[-1]
-    post_script.write_text(post_script.read_text().replace("{target}", target_id))
 
     server = start_server()
     try:
@@ -196,10 +212,10 @@ def main() -> None:
             ("search", "/search/?q=sanctions+laos", {}, None),
             ("post a comment", "/comments/", {}, post_script),
         ]
-        for _, path, headers, script in scenarios[:-1]:  # warm caches and workers
+        for _, path, headers, _script in scenarios[:-1]:  # warm caches and workers
             for _ in range(4):
                 request = urllib.request.Request(BASE + path, headers=headers)
-                urllib.request.urlopen(request, timeout=10).read()  # noqa: S310 - loopback
+                urllib.request.urlopen(request, timeout=10).read()
         results = []
         for name, path, headers, script in scenarios:
             time.sleep(2)  # let the workers finish what the previous scenario queued
@@ -216,7 +232,8 @@ def main() -> None:
         row["ratio_to_static"] = round(row["requests_per_second"] / static_rps, 3)
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "machine": f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}",
         "database": ENV["DATABASE_URL"].split(":")[0],
         "cache": "redis" if ENV["REDIS_URL"] else "database",
         "gunicorn": f"{WORKERS} sync workers",
@@ -226,15 +243,19 @@ def main() -> None:
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print()
-    print(f"{report['machine']}; {report['database']} database, {report['cache']} cache; {report['gunicorn']}; wrk {report['wrk']}")
-    print(f"{'scenario':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x static':>9}")
+    print(f"{report['machine']}; {report['database']} database, {report['cache']} cache;")
+    print(f"gunicorn {report['gunicorn']}; wrk {report['wrk']}")
+    print(
+        f"{'scenario':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x static':>9}"
+    )
     for row in results:
         print(
             f"{row['scenario']:<32} {row['requests_per_second']:>9.1f} {row['p50_ms']:>8.2f} "
             f"{row['p99_ms']:>8.2f} {row['errors']:>7} {row['ratio_to_static']:>9.2f}"
         )
     for worker in memory:
-        print(f"worker {worker['pid']}: {worker['rss_mb']:.0f} MB resident, peak {worker['peak_mb']:.0f} MB")
+        rss, peak = worker["rss_mb"], worker["peak_mb"]
+        print(f"worker {worker['pid']}: {rss:.0f} MB resident now, peak {peak:.0f} MB")
     print(f"written to {RESULTS.relative_to(ROOT) / 'latest.json'}")
 
 

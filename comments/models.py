@@ -10,11 +10,18 @@ written down in `comments.targets.CommentTarget`, and nothing else of it is read
 Nothing here is hard-deleted by an ordinary action: a withdrawn or removed comment keeps
 its row and its body, every change of state is a `CommentEvent`, and an edit keeps the
 previous text as a `CommentRevision`.
+
+Moderation adds what moderators keep: `Sanction` (a commenter suspended or banned),
+`BlockedTerm` and `BlockedEmailDomain` (lists they edit in the admin; entries are switched
+off, never deleted), and on a comment whether it is featured and whether moderators were
+mailed about it. The rules that use them are in `comments.rules`.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +77,21 @@ class Comment(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Featuring is not a state: a featured comment is a published one that moderators
+    # picked, shown first under the prompt. Changed only by `services.set_featured`, which
+    # records it as an event like any change of state.
+    is_featured = models.BooleanField("editors' pick", default=False, editable=False)
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    allow_faq_credit = models.BooleanField(
+        "may be credited in the FAQ",
+        default=False,
+        editable=False,
+        help_text="The reader agreed to be credited by their display name if their question "
+        "is chosen for the FAQ.",
+    )
+    # When moderators were mailed that this comment waits (per comment or in a digest);
+    # empty while it waits unannounced. Makes the digest idempotent.
+    moderators_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -119,9 +141,17 @@ class Comment(models.Model):
 class CommentEvent(models.Model):
     """One change of a comment's state: who (null: the system), when, from, to, why.
 
-    Written only by `comments.services.change_state` (and by `post_comment` for the first
-    state), so the log is complete; the moderation audit trail reads it.
+    Written only by `comments.services` (`change_state`, and `post_comment` for the first
+    state; `set_featured` and `dismiss_reports` for the moderators' decisions that leave
+    the state as it is), so the log is complete; the moderation audit trail reads it and
+    nothing edits it.
     """
+
+    class Kind(models.TextChoices):
+        STATE = "state", "Change of state"
+        FEATURE = "feature", "Featured"
+        UNFEATURE = "unfeature", "No longer featured"
+        DISMISS = "dismiss", "Reports dismissed"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -138,13 +168,40 @@ class CommentEvent(models.Model):
     to_state = models.CharField(max_length=20, choices=Comment.State.choices)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+    rule = models.CharField(
+        max_length=40, blank=True, help_text="The site's rule that decided, when no one acted."
+    )
+    # One moderator action (on one comment, or in bulk) shares a batch: undo reverts it whole.
+    batch = models.UUIDField(null=True, blank=True, editable=False)
+    undoes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        help_text="The moderator's action this event reverts.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "comment event"
+        indexes = [
+            models.Index(fields=["actor", "created_at"], name="comment_event_actor"),
+            models.Index(fields=["batch"], name="comment_event_batch"),
+        ]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.STATE:
+            return f"{self.comment_id}: {self.get_kind_display().lower()}"
         return f"{self.comment_id}: {self.from_state or 'new'} → {self.to_state}"
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as moderators read it: a person's public name, or the site's rule."""
+        if self.actor_id is None:
+            return f"system ({self.rule})" if self.rule else "system"
+        return self.actor.public_name
 
 
 class CommentRevision(models.Model):
@@ -178,12 +235,29 @@ class Report(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     details = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Open while empty: the comment is in the Reported queue. A moderator's decision on the
+    # comment closes its open reports; undoing that decision opens them again.
+    resolution = models.ForeignKey(
+        CommentEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_reports",
+        help_text="The moderator's decision that dealt with this report.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reporter"], name="one_report_per_reader_per_comment"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["comment"],
+                condition=Q(resolution__isnull=True),
+                name="report_open",
             )
         ]
 
@@ -209,3 +283,142 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"Recommendation of comment {self.comment_id}"
+
+
+class SanctionQuerySet(models.QuerySet):
+    def active(self, now=None) -> "SanctionQuerySet":
+        """Sanctions in force: not lifted, and a ban or a suspension not yet over."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+
+
+class Sanction(models.Model):
+    """A commenter suspended until a time, or banned, by a moderator, with a reason.
+
+    The reader is told the reason (and the end of a suspension) when they try to post.
+    Lifting keeps the row: the record says who sanctioned, who lifted, and when.
+    """
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        BAN = "ban", "Ban"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comment_sanctions",
+        db_index=False,  # the (user, lifted_at) index leads with it
+        verbose_name="commenter",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(help_text="Shown to the commenter when they try to post.")
+    until = models.DateTimeField(
+        null=True, blank=True, help_text="When a suspension ends; empty for a ban."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "lifted_at"], name="sanction_user_lifted")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="ban", until__isnull=True)
+                | Q(kind="suspension", until__isnull=False),
+                name="sanction_until_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.user}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.lifted_at is None and (self.until is None or self.until > now)
+
+
+class BlockedTerm(models.Model):
+    """A word or phrase that holds a comment for review, matched as a whole word.
+
+    Matching ignores case, accents, width and common look-alike letters (Cyrillic and
+    Greek letters that look Latin, digits for letters): see `comments.rules.fold`.
+    """
+
+    term = models.CharField(
+        max_length=100,
+        help_text="A word or a phrase. Matched as whole words, whatever the case, accents or "
+        "look-alike letters (“іdiot” with a Cyrillic і, “1d10t”).",
+    )
+    is_active = models.BooleanField(
+        "in use",
+        default=True,
+        help_text="Untick to stop holding comments for it. Terms are switched off, not deleted.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = [Lower("term")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="unique_blocked_term",
+                violation_error_message="This term is already on the list.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def clean(self) -> None:
+        from .rules import fold  # rules read this model
+
+        self.term = " ".join((self.term or "").split())
+        if not any(ch.isalnum() for ch in fold(self.term)):
+            raise ValidationError({"term": "Enter a word or phrase with letters or digits."})
+
+
+class BlockedEmailDomain(models.Model):
+    """Comments from addresses at this domain (or its subdomains) are held for review."""
+
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="e.g. example.com; also matches its subdomains (mail.example.com).",
+    )
+    is_active = models.BooleanField(
+        "in use",
+        default=True,
+        help_text="Untick to stop holding comments from it. Domains are switched off, not deleted.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "blocked email domain"
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs) -> None:
+        from .rules import normalise_domain  # rules read this model
+
+        self.domain = normalise_domain(self.domain)  # stored as the rule compares it
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .rules import normalise_domain  # rules read this model
+
+        domain = normalise_domain(self.domain)
+        if not domain or "." not in domain.strip(".") or any(ch.isspace() for ch in domain):
+            raise ValidationError({"domain": "Enter a domain name such as example.com."})
+        self.domain = domain

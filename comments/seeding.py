@@ -96,12 +96,12 @@ def seed_discussion(*, target, count: int) -> int:
     to_add = count - len(existing)
     if to_add <= 0:
         return 0
-    rng = random.Random(f"{target.pk}:{len(existing)}")
+    rng = random.Random(f"{target.pk}:{len(existing)}")  # noqa: S311 - made-up text, not secrets
     max_depth = settings.COMMENTS_MAX_DEPTH - 1
     start = timezone.now() - timedelta(minutes=count + 5)
     # Plan the tree: about a third top-level, the rest replies to earlier comments.
     plan: list[tuple[int | None, int]] = []  # (index of parent in plan, depth)
-    for n in range(to_add):
+    for _ in range(to_add):
         candidates = [i for i, (_, depth) in enumerate(plan) if depth < max_depth]
         if not candidates or rng.random() < 0.35:
             plan.append((None, 0))

@@ -11,7 +11,8 @@ A page of the discussion costs, whatever its length:
   3. the page of top-level comments (authors joined),
   4. every reply in those threads, by their stored `root` (authors joined),
 and for a signed-in reader 5. their recommendations and 6. their reports on this piece,
-and 7. whether their email address is verified. The tree is built in Python.
+and 7. whether their email address is verified; the editors' picks (featured comments)
+are one more query. The tree is built in Python.
 """
 
 from collections import defaultdict
@@ -101,6 +102,16 @@ def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
     visible_reply = Comment.objects.filter(visible_q(viewer), root=OuterRef("pk"))
     return Comment.objects.filter(target_id=target.pk, parent__isnull=True).filter(
         visible_q(viewer) | Exists(visible_reply)
+    )
+
+
+def featured(target: CommentTarget) -> list[Comment]:
+    """The editors' picks on `target`: published comments moderators featured, shown first
+    under the prompt, in the order they were written. One query."""
+    return list(
+        Comment.objects.filter(target_id=target.pk, state=State.APPROVED, is_featured=True)
+        .select_related("author")
+        .order_by("created_at", "id")
     )
 
 
@@ -262,4 +273,15 @@ def comments_by(user) -> QuerySet[Comment]:
             removal_reason=Subquery(removal.order_by("-created_at", "-id").values("reason")[:1])
         )
         .order_by("-created_at", "-id")
+    )
+
+
+def comments_by_author(user) -> QuerySet[Comment]:
+    """Everything `user` wrote, in every state, oldest first, with its piece and the texts
+    it had before edits: what a reader downloads from their account. Two queries."""
+    return (
+        Comment.objects.filter(author_id=user.pk)
+        .select_related("target")
+        .prefetch_related("revisions")
+        .order_by("created_at", "id")
     )

@@ -3,11 +3,18 @@
 Each function takes keyword arguments, checks the rules, writes in one transaction and
 raises `CommentError` (with a sentence for the reader) when the rules say no. The state
 of a comment changes in one place only, `change_state`, which records a `CommentEvent`
-for every change; `post_comment` records the first state the same way.
+for every change; `post_comment` records the first state the same way, as decided by
+`comments.rules`. Featuring and dismissing reports leave the state as it is and are
+recorded as events too (`set_featured`, `dismiss_reports`). What moderators do is built
+on these in `comments.moderation`.
+
+Every function that changes what readers see of a discussion sends `discussion_changed`
+inside its transaction, with the target's id, so caches of the page follow exactly.
 """
 
 import logging
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -20,10 +27,13 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator
 
 from core.markdown import render_comment_markdown
 
+from . import moderator_mail, rules
+from .errors import CommentError
 from .models import Comment, CommentEvent, CommentRevision, Recommendation, Report
 from .signals import discussion_changed
 from .targets import CommentTarget, discussion_status
@@ -35,20 +45,11 @@ REPORT_DETAILS_MAX_LENGTH = 1000
 _ALLOWED_CONTROL_CHARACTERS = {"\n", "\t"}
 
 
-class CommentError(Exception):
-    """A rule said no. `message` is written for the reader; `field` is the form field."""
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
-
-
 @dataclass(frozen=True)
 class PostResult:
     comment: Comment
     created: bool  # False: a double submit, answered with the comment already posted
+    decision: rules.Decision | None = None  # why it starts in its state (when created)
 
 
 # Text --------------------------------------------------------------------------------
@@ -118,21 +119,6 @@ def check_can_post(user) -> None:
         )
 
 
-def initial_state(author) -> tuple[str, str]:
-    """The state a new comment starts in, and why it was held.
-
-    Here: a reader's comments are held for review until a moderator has approved one of
-    them (their first comment, and any posted while it waits); later ones are published.
-    The moderation issue replaces this function with its rules.
-    """
-    if CommentEvent.objects.filter(comment__author=author, to_state=State.APPROVED).exists():
-        return State.APPROVED, ""
-    return (
-        State.PENDING,
-        "First comment: held until a moderator approves one of this reader's comments.",
-    )
-
-
 # Posting -----------------------------------------------------------------------------
 
 
@@ -177,9 +163,13 @@ def post_comment(
     parent: Comment | int | None = None,
     ip_hash: str = "",
     base_url: str = "",
+    honeypot: str = "",
+    allow_faq_credit: bool = False,
 ) -> PostResult:
     """Post `body` on `target` (as a reply when `parent` is given).
 
+    The rules of `comments.rules` decide the state it starts in (or refuse it: a
+    sanctioned author). `honeypot` is the form's field that people never see.
     A double submit (the same text from the same author in the same place within
     COMMENTS_DUPLICATE_WINDOW_SECONDS) posts nothing and returns the comment already there.
     """
@@ -196,6 +186,12 @@ def post_comment(
         # transactions already serialise writers), so two clicks can't both pass the
         # duplicate check before either has inserted.
         list(get_user_model().objects.select_for_update().filter(pk=author.pk).values("pk"))
+        # Decided under the lock, so the author's earlier comments are all counted.
+        decision = rules.decide(
+            rules.Submission(
+                author=author, target=target, body=body, honeypot=honeypot or "", now=now
+            )
+        )
         duplicate = (
             Comment.objects.filter(
                 author=author,
@@ -210,7 +206,6 @@ def post_comment(
         )
         if duplicate is not None:
             return PostResult(duplicate, created=False)
-        state, held_reason = initial_state(author)
         comment = Comment.objects.create(
             target_id=target.pk,
             author=author,
@@ -220,21 +215,29 @@ def post_comment(
             depth=attach_to.depth + 1 if attach_to else 0,
             body=body,
             body_html=render_comment_markdown(body),
-            state=state,
-            held_reason=held_reason,
+            state=decision.state,
+            held_reason=_held_reason(decision.reason) if decision.state != State.APPROVED else "",
             ip_hash=ip_hash,
+            allow_faq_credit=bool(allow_faq_credit),
             created_at=now,
         )
         _record(
             comment,
             from_state="",
-            to_state=state,
+            to_state=decision.state,
             actor=None,
-            reason=held_reason or "Published: the reader has an approved comment.",
+            reason=decision.reason,
+            rule=decision.rule,
             base_url=base_url,
         )
+        if decision.state == State.PENDING:
+            moderator_mail.comment_waits(comment, base_url=base_url)
         _discussion_changed(comment)
-    return PostResult(comment, created=True)
+    return PostResult(comment, created=True, decision=decision)
+
+
+def _held_reason(reason: str) -> str:
+    return Truncator(reason).chars(Comment._meta.get_field("held_reason").max_length)
 
 
 def edit_comment(*, comment: Comment, editor, body: str) -> Comment:
@@ -242,6 +245,7 @@ def edit_comment(*, comment: Comment, editor, body: str) -> Comment:
     if comment.author_id != editor.pk:
         raise CommentError("You can only edit your own comments.", code="forbidden")
     body = clean_body(body)
+    rules.check_not_sanctioned(editor)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if not locked.is_live:
@@ -304,11 +308,42 @@ def report_comment(
         required=reason == Report.Reason.OTHER,
         what="description of the problem",
     )
+    rules.check_not_sanctioned(reporter)
     with transaction.atomic():
         report, created = Report.objects.get_or_create(
             comment=comment, reporter=reporter, defaults={"reason": reason, "details": details}
         )
+        if created:
+            _hide_if_reported_enough(comment)
     return report, created
+
+
+def open_reports(comment: Comment):
+    return Report.objects.filter(comment_id=comment.pk, resolution__isnull=True)
+
+
+def _hide_if_reported_enough(comment: Comment) -> None:
+    """At COMMENTS_REPORT_THRESHOLD open reports a published comment is hidden (back to
+    pending, by the site) until a moderator decides; they see it in Pending and Reported."""
+    threshold = settings.COMMENTS_REPORT_THRESHOLD
+    if threshold <= 0:
+        return
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    count = open_reports(locked).count()
+    if locked.state != State.APPROVED or count < threshold:
+        return
+    reason = f"Hidden: reported by {count} readers (threshold {threshold})"
+    change_state(
+        comment=locked,
+        to_state=State.PENDING,
+        actor=None,
+        rule="report_threshold",
+        reason=reason,
+        held_reason=reason,
+    )
+    # Waiting again: moderators are told again (now, or in the next digest).
+    Comment.objects.filter(pk=locked.pk).update(moderators_alerted_at=None)
+    moderator_mail.comment_waits(locked)
 
 
 def _check_recommendable(comment: Comment, user) -> None:
@@ -353,11 +388,23 @@ def change_state(
     actor=None,
     reason: str = "",
     base_url: str = "",
+    expected_state: str | None = None,
+    rule: str = "",
+    held_reason: str | None = None,
+    batch: uuid.UUID | None = None,
+    undoes: CommentEvent | None = None,
 ) -> CommentEvent | None:
-    """Move `comment` to `to_state`, recording who (None: the site), from, to and why.
+    """Move `comment` to `to_state`, recording who (None: the site, with its `rule`), from,
+    to and why.
 
     The one way a comment's state changes. Returns the event, or None when the comment was
     already in that state. `comment` is updated in place.
+
+    `expected_state` is the state the actor saw: if the comment has moved on since
+    (another moderator acted), nothing changes and CommentError says who did what, when.
+    The check runs on the row locked for the change (SELECT ... FOR UPDATE on PostgreSQL;
+    SQLite's IMMEDIATE transactions hold the database's write lock), so of two moderators
+    acting at once, the second is told and no decision is lost.
     """
     if to_state not in State.values:
         raise CommentError(f"Unknown state: {to_state!r}.", code="state")
@@ -366,22 +413,183 @@ def change_state(
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         from_state = locked.state
+        if expected_state is not None and from_state != expected_state:
+            raise conflict(locked)
         if from_state == to_state:
             comment.state = from_state
             return None
         locked.state = to_state
-        locked.save(update_fields=["state"])
+        fields = ["state"]
+        if held_reason is not None:
+            locked.held_reason = _held_reason(held_reason)
+            fields.append("held_reason")
+        locked.save(update_fields=fields)
         event = _record(
             locked,
             from_state=from_state,
             to_state=to_state,
             actor=actor,
             reason=(reason or "").strip(),
+            rule=rule,
+            batch=batch,
+            undoes=undoes,
             base_url=base_url,
         )
         _discussion_changed(locked)
     comment.state = to_state
+    if held_reason is not None:
+        comment.held_reason = locked.held_reason
     return event
+
+
+def set_featured(
+    *,
+    comment: Comment,
+    featured: bool,
+    actor,
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+    undoes: CommentEvent | None = None,
+) -> CommentEvent:
+    """Feature a published comment (an editors' pick, shown first) or stop featuring it."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_featured == featured:
+            kind = CommentEvent.Kind.FEATURE if featured else CommentEvent.Kind.UNFEATURE
+            if not featured and not locked.events.filter(kind=kind).exists():
+                raise CommentError("This comment is not featured.", code="conflict")
+            raise conflict(locked, kinds=(kind,))
+        if featured and locked.state != State.APPROVED:
+            raise CommentError(
+                "Only published comments can be featured; this one is "
+                f"{locked.get_state_display().lower()}.",
+                code="not_public",
+            )
+        locked.is_featured = featured
+        locked.featured_at = timezone.now() if featured else None
+        locked.save(update_fields=["is_featured", "featured_at"])
+        event = _record(
+            locked,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=actor,
+            reason=(reason or "").strip(),
+            kind=CommentEvent.Kind.FEATURE if featured else CommentEvent.Kind.UNFEATURE,
+            batch=batch,
+            undoes=undoes,
+        )
+        _discussion_changed(locked)
+    comment.is_featured, comment.featured_at = locked.is_featured, locked.featured_at
+    return event
+
+
+def dismiss_reports(
+    *,
+    comment: Comment,
+    actor,
+    reason: str = "",
+    batch: uuid.UUID | None = None,
+    undoes: CommentEvent | None = None,
+) -> CommentEvent:
+    """A moderator keeps a reported published comment: its open reports are closed."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not open_reports(locked).exists():
+            raise conflict(locked, kinds=(CommentEvent.Kind.STATE, CommentEvent.Kind.DISMISS))
+        event = _record(
+            locked,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=actor,
+            reason=(reason or "").strip() or "Kept: the reports were dismissed.",
+            kind=CommentEvent.Kind.DISMISS,
+            batch=batch,
+            undoes=undoes,
+        )
+        resolve_reports(locked, event)
+    return event
+
+
+def reopen_dismissed_reports(
+    *, dismissal: CommentEvent, actor, reason: str = "", batch: uuid.UUID | None = None
+) -> CommentEvent:
+    """Undo `dismissal`: its reports are open again, and the comment back in Reported."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=dismissal.comment_id)
+        if locked.state != dismissal.to_state:
+            raise conflict(locked)
+        reopen_reports(dismissal)
+        return _record(
+            locked,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=actor,
+            reason=(reason or "").strip(),
+            kind=CommentEvent.Kind.DISMISS,
+            batch=batch,
+            undoes=dismissal,
+        )
+
+
+def resolve_reports(comment: Comment, event: CommentEvent) -> int:
+    """Close `comment`'s open reports with the moderator's decision `event`."""
+    return open_reports(comment).update(resolution=event)
+
+
+def reopen_reports(event: CommentEvent) -> int:
+    """Open again the reports that `event` closed (its decision was undone)."""
+    return Report.objects.filter(resolution=event).update(resolution=None)
+
+
+# What happened: told to a moderator who acted on an out-of-date page -------------------
+
+_DONE = {
+    State.PENDING: "sent back for review",
+    State.APPROVED: "approved",
+    State.REJECTED: "rejected",
+    State.SPAM: "marked as spam",
+    State.WITHDRAWN: "withdrawn",
+    State.REMOVED: "removed",
+}
+_KIND_DONE = {
+    CommentEvent.Kind.FEATURE: "featured",
+    CommentEvent.Kind.UNFEATURE: "unfeatured",
+    CommentEvent.Kind.DISMISS: "kept, its reports dismissed,",
+}
+
+
+def conflict(
+    comment: Comment, *, kinds: tuple[str, ...] = (CommentEvent.Kind.STATE,)
+) -> CommentError:
+    """ "Already approved by Sam at 14:05.": what happened to `comment` since it was seen.
+
+    Told from its last event of `kinds`: by default its last change of state; the last
+    featuring when featuring was what changed, and so on.
+    """
+    last = (
+        CommentEvent.objects.filter(comment_id=comment.pk, kind__in=kinds)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None:
+        return CommentError(
+            f"This comment is {comment.get_state_display().lower()}.", code="conflict"
+        )
+    if last.kind == CommentEvent.Kind.STATE:
+        done = _DONE.get(last.to_state, last.to_state)
+    else:
+        done = _KIND_DONE.get(last.kind, last.kind)
+    if last.actor_id is None:
+        who = "the site"
+        if last.rule:
+            who += f" ({last.rule.replace('_', ' ')})"
+    elif last.actor_id == comment.author_id and last.to_state == State.WITHDRAWN:
+        who = "its author"
+    else:
+        who = last.actor.public_name
+    at = date_format(timezone.localtime(last.created_at), "H:i")
+    return CommentError(f"Already {done} by {who} at {at}.", code="conflict")
 
 
 def _discussion_changed(comment: Comment) -> None:
@@ -389,14 +597,33 @@ def _discussion_changed(comment: Comment) -> None:
 
 
 def _record(
-    comment: Comment, *, from_state: str, to_state: str, actor, reason: str, base_url: str
+    comment: Comment,
+    *,
+    from_state: str,
+    to_state: str,
+    actor,
+    reason: str,
+    base_url: str = "",
+    kind: str = CommentEvent.Kind.STATE,
+    rule: str = "",
+    batch: uuid.UUID | None = None,
+    undoes: CommentEvent | None = None,
 ) -> CommentEvent:
     first_approval = (
         to_state == State.APPROVED
+        and from_state != State.APPROVED
         and not CommentEvent.objects.filter(comment=comment, to_state=State.APPROVED).exists()
     )
     event = CommentEvent.objects.create(
-        comment=comment, actor=actor, from_state=from_state, to_state=to_state, reason=reason
+        comment=comment,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        kind=kind,
+        rule=rule,
+        batch=batch,
+        undoes=undoes,
     )
     if first_approval and comment.in_reply_to_id:
         # Only once the reply is public, and only once: after the transaction commits, so

@@ -15,15 +15,39 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+# How a target's new comments are moderated (after the rules in `comments.rules` that
+# apply everywhere): every comment held, only first-time commenters' held, or none held.
+# A target says one of these, or "default" (or nothing) for COMMENTS_DEFAULT_POLICY.
+PRE_MODERATE = "pre_moderate"
+FIRST_TIME = "first_time"
+POST_MODERATE = "post_moderate"
+POLICIES = (PRE_MODERATE, FIRST_TIME, POST_MODERATE)
+
 
 @runtime_checkable
 class CommentTarget(Protocol):
     pk: int
+    title: str  # what moderators see of it
     comments_open: bool  # the editor's switch
     publish_at: datetime | None  # the discussion opens with publication
     is_published: bool  # readers can see it
+    moderation_policy: str  # one of POLICIES, or "default"
 
     def get_absolute_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str  # one of POLICIES
+    is_default: bool  # the site's default, not chosen for this target
+
+
+def moderation_policy(target: CommentTarget) -> Policy:
+    """The policy for new comments on `target`: its own, or the site's default."""
+    chosen = getattr(target, "moderation_policy", "") or ""
+    if chosen in POLICIES:
+        return Policy(chosen, is_default=False)
+    return Policy(settings.COMMENTS_DEFAULT_POLICY, is_default=True)
 
 
 def target_model() -> type[models.Model]:

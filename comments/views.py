@@ -7,6 +7,7 @@ shows them; an anonymous reader's text waits there while they sign in or sign up
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from .models import Comment
 from .targets import CommentTarget, DiscussionStatus, target_model
 
 State = Comment.State
+HONEYPOT_FIELD = "website"  # hidden from people (templates/comments/includes/form.html)
 _DRAFTS = "comments.drafts"
 _DRAFT_MAX_CHARS = 50_000  # far above the limit, so a too-long text comes back whole
 
@@ -40,6 +42,8 @@ def _save_draft(
     body: str,
     parent_id: int | None,
     error: services.CommentError | None = None,
+    *,
+    faq_credit: bool = False,
 ) -> None:
     drafts = dict(request.session.get(_DRAFTS, {}))
     drafts[str(target.pk)] = {
@@ -47,6 +51,7 @@ def _save_draft(
         "parent": parent_id,
         "error": error.message if error else "",
         "code": error.code if error else "",
+        "faq_credit": faq_credit,
     }
     request.session[_DRAFTS] = drafts
 
@@ -125,10 +130,12 @@ class Discussion:
     can_post: bool  # signed in with a verified address
     needs_verification: bool
     draft_body: str = ""
+    draft_faq_credit: bool = False
     error: str = ""
     error_code: str = ""
     reply_node: selectors.Node | None = None
     sort_links: list[dict] = field(default_factory=list)
+    picks: list[Comment] = field(default_factory=list)  # featured: editors' picks
 
     @property
     def nodes(self):
@@ -200,6 +207,8 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
         can_post=verified,
         needs_verification=signed_in and not verified,
         draft_body=draft.get("body", ""),
+        draft_faq_credit=bool(draft.get("faq_credit")),
+        picks=selectors.featured(target),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
         reply_node=reply_node if reply_node and reply_node.can_reply else None,
@@ -234,6 +243,8 @@ def _csrf_rejected(request: HttpRequest) -> bool:
 
 def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) -> HttpResponse:
     body = request.POST.get("body", "")
+    faq_credit = request.POST.get("allow_faq_credit") == "1"
+    keep = partial(_save_draft, request, target, body, faq_credit=faq_credit)
     if _csrf_rejected(request):
         # Usually a page left open for a long time, or blocked cookies. Nothing is posted
         # and nothing is stored; the text comes back in a fresh form to send again.
@@ -244,13 +255,14 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
                 "target": target,
                 "body": body[:_DRAFT_MAX_CHARS],
                 "parent_id": parent_id,
+                "faq_credit": faq_credit,
                 "action": request.path,
                 "body_help": body_help(),
             },
             status=403,
         )
     if not request.user.is_authenticated:
-        _save_draft(request, target, body, parent_id)
+        keep(parent_id)
         messages.info(
             request,
             "Sign in, or create an account, to post your comment. We have kept what you "
@@ -260,7 +272,7 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
 
     verdict = throttle.check_post_rate(request)
     if not verdict.allowed:
-        _save_draft(request, target, body, parent_id)
+        keep(parent_id)
         response = render(
             request,
             "429.html",
@@ -283,10 +295,12 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
             parent=parent_id,
             ip_hash=throttle.hash_ip(throttle.client_ip(request)),
             base_url=_base_url(request),
+            honeypot=request.POST.get(HONEYPOT_FIELD, ""),
+            allow_faq_credit=faq_credit,
         )
     except services.CommentError as error:
         kept_parent = None if error.field == "parent" else parent_id
-        _save_draft(request, target, body, kept_parent, error)
+        keep(kept_parent, error)
         return redirect(_form_url(target, kept_parent))
 
     _clear_draft(request, target)
@@ -296,13 +310,15 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
             request,
             "You had already posted this comment, so it was not posted twice. Here it is.",
         )
+    elif comment.state == State.SPAM:
+        # Caught by a rule meant for robots: said as kindly as a hold, nothing to see.
+        messages.success(request, "Thank you. Your comment was received and is held for review.")
+        return redirect(f"{target.get_absolute_url()}#discussion")
     elif comment.state == State.PENDING:
         messages.success(
             request,
-            "Thank you. Your comment is held for review: a moderator reads a reader's first "
-            "comment before it is published. Until then only you can see it, marked "
-            "“Pending review”. Once one of your comments is approved, later ones are "
-            "published straight away.",
+            "Thank you. Your comment is held for review: a moderator will read it before it "
+            "is published. Until then only you can see it, marked “Pending review”.",
         )
     else:
         messages.success(request, "Thank you. Your comment is published.")

@@ -1,27 +1,73 @@
 """The one Markdown pipeline: Markdown -> HTML -> nh3 sanitizer.
 
 Two profiles share it. Editors' text (pieces, FAQ answers) gets headings with ids, tables,
-fenced code and typographic quotes. Readers' comments get a small subset (emphasis, links,
+fenced code, typographic quotes and pull-quotes (a blockquote whose first line is
+`[!pullquote]`, see `PullQuotes`). Readers' comments get a small subset (emphasis, links,
 quotes, code, lists); their raw HTML is shown as text and their links are marked
 `nofollow ugc`. Callers render once, when the text is saved, and store the HTML.
 """
 
+import re
 from dataclasses import dataclass, field
 from html import unescape
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 _INLINE_TAGS = {"a", "em", "strong", "code", "br", "abbr", "sup", "sub", "del"}
 _BLOCK_TAGS = {"p", "blockquote", "pre", "ul", "ol", "li", "hr"}
 
 
-def _keep_language_classes(element: str, attribute: str, value: str) -> str | None:
-    """fenced_code marks code blocks with `language-x`; no other class passes."""
+PULL_QUOTE_MARKER = "[!pullquote]"
+PULL_QUOTE_CLASS = "pull-quote"
+_ATTRIBUTION = re.compile(r"^(?:—|–|-{2,3})\s*")
+
+
+def _keep_known_classes(element: str, attribute: str, value: str) -> str | None:
+    """Only two classes pass: fenced_code's `language-x` on code, `pull-quote` on blockquote."""
     if attribute == "class":
+        if element == "blockquote":
+            return PULL_QUOTE_CLASS if PULL_QUOTE_CLASS in value.split() else None
         classes = [c for c in value.split() if c.startswith("language-") and c[9:].isalnum()]
         return " ".join(classes) or None
     return value
+
+
+class _PullQuoteProcessor(Treeprocessor):
+    """`> [!pullquote]` as a blockquote's first line marks it as a pull-quote.
+
+    The marker goes; the blockquote gets class="pull-quote". A last paragraph that starts
+    with a dash (`— Name, role`, or `--`) is the attribution and is set in a <cite>.
+    """
+
+    def run(self, root):
+        for quote in root.iter("blockquote"):
+            first = quote[0] if len(quote) else None
+            if first is None or first.tag != "p" or not first.text:
+                continue
+            text = first.text.lstrip()
+            if not text.lower().startswith(PULL_QUOTE_MARKER):
+                continue
+            first.text = text[len(PULL_QUOTE_MARKER) :].lstrip()
+            if not first.text and not len(first):
+                quote.remove(first)
+            quote.set("class", PULL_QUOTE_CLASS)
+            last = quote[-1] if len(quote) > 1 else None
+            if last is not None and last.tag == "p" and last.text and not len(last):
+                match = _ATTRIBUTION.match(last.text)
+                if match:
+                    cite = last.makeelement("cite", {})
+                    cite.text = "— " + last.text[match.end() :]
+                    last.text = None
+                    last.append(cite)
+
+
+class PullQuotes(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API
+        # Before "inline" (20): the paragraph still holds the raw marker.
+        md.treeprocessors.register(_PullQuoteProcessor(md), "pull_quotes", 25)
 
 
 @dataclass(frozen=True)
@@ -32,7 +78,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Profile:
-    extensions: tuple[str, ...]
+    extensions: tuple
     extension_configs: dict
     tags: frozenset[str]
     attributes: dict[str, set[str]]
@@ -64,7 +110,7 @@ class Profile:
             html,
             tags=set(self.tags),
             attributes=self.attributes,
-            attribute_filter=_keep_language_classes,
+            attribute_filter=_keep_known_classes,
             url_schemes={"http", "https", "mailto"},
             link_rel=self.link_rel,
             strip_comments=True,
@@ -85,7 +131,7 @@ def _toc_entries(tokens: list[dict]) -> list[dict]:
 
 
 ARTICLE = Profile(
-    extensions=("toc", "tables", "fenced_code", "smarty", "sane_lists"),
+    extensions=("toc", "tables", "fenced_code", "smarty", "sane_lists", PullQuotes()),
     extension_configs={
         "toc": {"toc_depth": "2-3"},
         "tables": {"use_align_attribute": True},
@@ -101,6 +147,7 @@ ARTICLE = Profile(
         "h3": {"id"},
         "h4": {"id"},
         "a": {"href", "title"},
+        "blockquote": {"class"},  # `pull-quote` only (see _keep_known_classes)
         "img": {"src", "alt", "title", "width", "height"},
         "abbr": {"title"},
         "code": {"class"},

@@ -1,9 +1,13 @@
+import sys
+
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .middleware import is_database_down, service_unavailable
 
 
 @never_cache
@@ -38,6 +42,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # An unreachable database (raised in a middleware, past the 503 middleware's
+    # process_exception) is not a bug: the friendly 503 page, which recovers by itself.
+    if is_database_down(sys.exc_info()[1]):
+        return service_unavailable(request)
     # No context processors that might touch the database: it may be why we are here.
     from django.template import loader
 

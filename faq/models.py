@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from articles.models import Article, Topic
@@ -85,6 +88,24 @@ class FaqItem(models.Model):
         help_text="Untick to take the item off the site. Items are not deleted: unpublish an "
         "item instead, and it can be brought back as it was.",
     )
+    # A question a reader asked in the piece's discussion (faq.services.promote_comment_to_faq).
+    # Comments are never deleted; SET_NULL only keeps the item should one be.
+    source_comment = models.ForeignKey(
+        "comments.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="asked in the discussion",
+    )
+    credit_name = models.CharField(
+        "credited to",
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="The reader's display name, when they agreed to be credited.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,3 +135,14 @@ class FaqItem(models.Model):
     def anchor(self) -> str:
         """The item's id on every page that shows it, for links straight to the question."""
         return f"faq-{self.pk}"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="faq.forget_deleted_credit")
+def forget_credit_of_deleted_readers(sender, instance, **kwargs) -> None:
+    """A reader who deletes their account is no longer named in the FAQ they asked for."""
+    if not getattr(instance, "is_deleted", False):
+        return
+    credited = FaqItem.objects.filter(source_comment__author=instance).exclude(credit_name="")
+    for item in credited:  # saved one by one: receivers of FaqItem saves see the change
+        item.credit_name = ""
+        item.save(update_fields=["credit_name", "updated_at"])

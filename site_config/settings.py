@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",  # database down: friendly 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -303,6 +304,9 @@ COMMENTS_DEFAULT_POLICY = os.environ.get("COMMENTS_DEFAULT_POLICY", "first_time"
 # Mail to moderators when comments wait: "each" (at once), "digest" (manage.py
 # send_moderation_digest, from cron) or "off".
 COMMENTS_MODERATOR_MAIL = os.environ.get("COMMENTS_MODERATOR_MAIL", "each")
+# Keyed hashes of posters' addresses (Comment.ip_hash) are kept this long for abuse work,
+# then blanked by `manage.py purge_ip_hashes` (run it daily from cron). 0: never kept.
+COMMENTS_IP_HASH_RETENTION_DAYS = env_int("COMMENTS_IP_HASH_RETENTION_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -2,9 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import condition
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from core import views as core_views
+from core.conditional import published_content_modified
 from faq.sitemaps import FaqSitemap
 
 # The admin signs people in through allauth: the same rate limits, no side door.
@@ -20,7 +22,13 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("faq/", include("faq.urls")),
     path("comments/", include("comments.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("moderation/", include("comments.moderation_urls")),
+    path(
+        "sitemap.xml",
+        condition(last_modified_func=published_content_modified)(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path("robots.txt", core_views.robots_txt, name="robots"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("articles.urls")),

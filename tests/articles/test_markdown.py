@@ -71,3 +71,32 @@ def test_comment_markdown_subset_escapes_raw_html_and_marks_links():
 def test_plain_text_for_search_and_reading_time():
     html = render_article_markdown("## Title\n\nSome *emphasis* &amp; text.").html
     assert html_to_text(html) == "Title Some emphasis & text."
+
+
+def test_a_blockquote_marked_pullquote_is_set_off_as_a_pull_quote_with_its_attribution():
+    html = render_article_markdown(
+        "Intro.\n\n"
+        "> [!pullquote]\n"
+        '> North Korea wants "another source of material goods."\n'
+        ">\n"
+        "> -- Edward Howell, University of Oxford\n\n"
+        "Between.\n\n"
+        "> An ordinary quote.\n"
+    ).html
+    assert "[!pullquote]" not in html
+    assert '<blockquote class="pull-quote">' in html
+    assert "<p>North Korea wants “another source of material goods.”</p>" in html
+    assert "<cite>— Edward Howell, University of Oxford</cite>" in html
+    assert "<blockquote>\n<p>An ordinary quote.</p>" in html  # unmarked: no class
+
+
+def test_pull_quote_is_the_only_class_a_blockquote_keeps():
+    html = render_article_markdown(
+        '<blockquote class="pull-quote evil">a</blockquote>\n\n'
+        '<blockquote class="evil">b</blockquote>\n\n'
+        '<p class="pull-quote">c</p>'
+    ).html
+    assert '<blockquote class="pull-quote">a</blockquote>' in html
+    assert "<blockquote>b</blockquote>" in html
+    assert "<p>c</p>" in html
+    assert "evil" not in html

@@ -1,12 +1,21 @@
 """Browser fixtures: Debian's Chromium (never a downloaded one) driven by Playwright's sync
 API against pytest-django's live_server, which runs in this process (so the locmem mail
 outbox is shared) and flushes the database after each test: create data inside the test.
+
+One browser serves the whole session; each reader gets a fresh context (own cookies), made
+by `browser_context` with a viewport, a colour scheme and JavaScript on or off. Every page
+records console errors (CSP violations among them) in `page.console_errors` and any request
+that leaves the site in `page.outside_requests`: the site makes no third-party requests.
 """
 
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here by
 # the test (creating data, reading results) are still synchronous and safe.
@@ -21,6 +30,30 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PASSWORD = "a-long-and-unusual-passphrase-42"
+PHONE = {"width": 375, "height": 812}
+SMALL_PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+_LOADED_AT = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The axe counts of this run (test_accessibility.py), one line per page and scheme."""
+    results = ARTIFACTS / "axe-results.json"
+    if not results.exists() or results.stat().st_mtime < _LOADED_AT:
+        return
+    import json
+
+    terminalreporter.section("axe-core: violations per page (serious and critical fail)")
+    for page, schemes in sorted(json.loads(results.read_text()).items()):
+        for scheme, result in sorted(schemes.items()):
+            impacts = ", ".join(f"{n} {impact}" for impact, n in result["by_impact"].items())
+            terminalreporter.write_line(
+                f"{page:>32} {scheme:>5}: {result['violations']} violations"
+                + (f" ({impacts}: {', '.join(result['rules'])})" if impacts else "")
+            )
 
 
 @pytest.fixture(scope="session")
@@ -37,25 +70,107 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def new_page(browser, live_server, transactional_db):
-    """Make pages in fresh browser contexts (separate cookies: separate readers).
+_PROJECT_APPS = {"core", "accounts", "articles", "faq", "comments"}
 
-    Each page collects console errors (CSP violations among them) in `page.console_errors`.
-    """
+
+def _rerun_data_migrations() -> None:
+    """Run the project's data migrations (RunPython: the staff groups and their
+    permissions) again, in order, against the final migration state."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationExecutor(connection).loader
+    plan = [
+        key
+        for leaf in loader.graph.leaf_nodes()
+        for key in loader.graph.forwards_plan(leaf)
+        if key[0] in _PROJECT_APPS
+    ]
+    apps = loader.project_state().apps
+    done = set()
+    for key in plan:
+        if key in done:
+            continue
+        done.add(key)
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)  # they only touch rows, never the schema
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(transactional_db):
+    """Editors and Moderators come from data migrations, which the flush after each
+    live-server test empties with everything else: put them back when they are gone."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import EDITORS, MODERATORS
+
+    if Group.objects.filter(name__in=[EDITORS, MODERATORS]).count() < 2:
+        _rerun_data_migrations()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(transactional_db):
+    """Cached pages and throttle counters live in the shared cache, which the database flush
+    between live-server tests does not empty: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _watch(page, base_url: str):
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.outside_requests = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on(
+        "request",
+        lambda request: (
+            not request.url.startswith((base_url, "data:", "blob:", "about:"))
+            and page.outside_requests.append(request.url)
+        ),
+    )
+    return page
+
+
+def session_cookie(user, base_url: str) -> dict:
+    """A signed-in session for `user`, as a cookie for a browser context (no form to fill)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }
+
+
+@pytest.fixture
+def browser_context(browser, live_server, transactional_db):
+    """Make browser contexts: `make(viewport=PHONE, color_scheme="dark",
+    java_script_enabled=False, user=someone)`; `context.open()` gives a watched page."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and page.console_errors.append(message.text),
+    def make(*, viewport=None, color_scheme="light", java_script_enabled=True, user=None):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-GB",
+            timezone_id="UTC",
+            viewport=viewport or DESKTOP,
+            color_scheme=color_scheme,
+            java_script_enabled=java_script_enabled,
+            reduced_motion="reduce",
         )
-        return page
+        contexts.append(context)
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
+        context.open = lambda: _watch(context.new_page(), live_server.url)
+        return context
 
     yield make
     for context in contexts:
@@ -63,5 +178,101 @@ def new_page(browser, live_server, transactional_db):
 
 
 @pytest.fixture
+def new_page(browser_context):
+    """A page in a fresh context (separate cookies: a separate reader); same options."""
+
+    def make(**options):
+        return browser_context(**options).open()
+
+    return make
+
+
+@pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def sign_in(page, email: str, password: str = PASSWORD, *, next_url: str = "") -> None:
+    """Sign in by the form, as a person does."""
+    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    assert not page.url.rstrip("/").endswith("/accounts/login"), "sign-in failed"
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Write a screenshot for people to look at (never compared pixel by pixel)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    return path
+
+
+@pytest.fixture
+def launch_piece(transactional_db):
+    """The launch content (piece, guide, FAQ, topics), as `make run` loads it."""
+    from articles import launch
+
+    return launch.load()[1]
+
+
+@pytest.fixture
+def showcase(launch_piece, make_user):
+    """The launch piece with a lived-in discussion: approved comments, a reply, an editors'
+    pick, a recommendation, and one comment waiting for a moderator."""
+    from comments import services
+    from comments.models import Comment
+    from core.roles import MODERATORS
+
+    approved = Comment.State.APPROVED
+    moderator = make_user(
+        "moderator@example.com",
+        password=PASSWORD,
+        groups=[MODERATORS],
+        is_staff=True,
+        display_name="Mina Moderator",
+    )
+
+    def post(author, body, parent=None, state=approved):
+        comment = services.post_comment(
+            target=launch_piece, author=author, body=body, parent=parent
+        ).comment
+        if state != comment.state:
+            services.change_state(comment=comment, to_state=state, actor=moderator)
+            comment.refresh_from_db()
+        return comment
+
+    ana = make_user("ana@example.com", password=PASSWORD, display_name="Ana Lindqvist")
+    tomas = make_user("tomas@example.com", password=PASSWORD, display_name="Tomás Reyes")
+    newcomer = make_user("new@example.com", password=PASSWORD, display_name="New Reader")
+    first = post(
+        ana,
+        "The Laos angle is underrated. Remittances from workers abroad are small in absolute "
+        "terms, but for a regime starved of hard currency they are *exactly* what matters.",
+    )
+    post(
+        tomas,
+        "Agreed, though Vietnam has far more to lose. Hanoi's trade with the US and the EU "
+        "dwarfs anything Pyongyang can offer.",
+        parent=first,
+    )
+    second = post(
+        tomas,
+        "I would like to see more on how ASEAN as a bloc responds. Individual members "
+        "hedging is one thing; a collective position is another.",
+    )
+    services.set_featured(comment=second, featured=True, actor=moderator)
+    services.recommend_comment(comment=first, user=tomas)
+    held = post(
+        newcomer,
+        "First time commenting: is there any evidence the workers in Laos are paid at all?",
+        state=Comment.State.PENDING,
+    )
+    return {
+        "piece": launch_piece,
+        "moderator": moderator,
+        "readers": (ana, tomas, newcomer),
+        "held": held,
+    }

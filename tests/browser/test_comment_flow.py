@@ -119,3 +119,41 @@ def test_reply_and_recommend_without_javascript(browser, live_server, transactio
         assert first.recommendation_count == 1
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_a_comment_typed_before_signing_in_is_kept_and_posted(
+    new_page, make_user
+):
+    make_user("returning@example.com", password=PASSWORD, display_name="Returning Reader")
+    article = Article.objects.create(
+        title="A piece",
+        slug="a-piece",
+        standfirst="Standfirst.",
+        body="Text.",
+        status=Article.Status.PUBLISHED,
+        discussion_prompt="What do you think?",
+    )
+    page = new_page(java_script_enabled=False)
+    page.goto(article.get_absolute_url())
+    page.get_by_label("Your comment").fill("Written before signing in, *kept* after.")
+    page.get_by_role("button", name="Sign in to comment").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+    # Signing in by the form brings the reader back to the discussion, their words in the box.
+    page.get_by_label("Email address").fill("returning@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(re.compile(re.escape(article.get_absolute_url())))
+    body = page.get_by_label("Your comment")
+    assert body.input_value() == "Written before signing in, *kept* after."
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+
+    comment = Comment.objects.get()
+    assert comment.state == Comment.State.PENDING
+    item = page.locator(f"#comment-{comment.pk}")
+    assert "Pending review" in item.inner_text()
+    assert item.locator(".comment__body em").inner_text() == "kept"
+    assert "held for review" in page.locator(".messages").inner_text()
+    assert page.console_errors == []

@@ -18,12 +18,13 @@ from tests.queries import is_cache_storage
 
 State = Comment.State
 
-# Measured: 9 queries for an anonymous reader (5 for the piece, its byline, topics, guides
-# and FAQ; 4 for the discussion), 14 for a signed-in one (+ session, user, and the
-# discussion's recommendations, reports and verified-address queries). Pinned: a query
-# per comment would add hundreds; any new query on this page should be a decision.
-ANONYMOUS_MAX = 9
-SIGNED_IN_MAX = 14
+# Measured: 11 queries for an anonymous reader's first, uncached view (5 for the piece, its
+# byline, topics, guides and FAQ; 5 for the discussion, its editors' picks among them; 1
+# for when the cached copy expires by the clock), 15 for a signed-in one (+ session, user,
+# and the discussion's recommendations, reports and verified-address queries). Pinned: a
+# query per comment would add hundreds; any new query on this page should be a decision.
+ANONYMOUS_MAX = 11
+SIGNED_IN_MAX = 15
 
 
 def _threaded(target, authors, viewer, *, threads: int) -> int:
@@ -100,8 +101,9 @@ def pieces(make_article, make_user):
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
 def test_the_article_page_query_count_does_not_grow_with_comments(
-    client, pieces, signed_in, django_assert_max_num_queries
+    client, pieces, signed_in, settings
 ):
+    settings.COMMENTS_PER_PAGE = 50  # every thread of the large discussion on one page
     small, large, viewer = pieces
     if signed_in:
         client.force_login(viewer)

@@ -1,0 +1,447 @@
+"""What moderators do: decide on comments, one by one or in bulk, undo, and sanction.
+
+The admin and the queue page (/moderation/) both call these functions, and these call the
+services that write (`services.change_state`, `set_featured`, `dismiss_reports`), so every
+decision is recorded the same way, with its moderator.
+
+Each action takes the state the moderator saw (`expected_state`, from the page). If the
+comment moved on in the meantime, nothing changes and `CommentError` tells them what
+happened ("Already approved by Sam at 14:05."); see `services.change_state`.
+
+One action, on one comment or many, is one batch of events: `undo_last_action` reverts
+the moderator's latest batch, through the same services, recording the undo as events
+that point at what they revert.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from . import services
+from .errors import CommentError
+from .models import Comment, CommentEvent, Sanction
+
+State = Comment.State
+Kind = CommentEvent.Kind
+MODERATE_PERMISSION = "comments.change_comment"
+SANCTION_PERMISSION = "comments.add_sanction"
+MAX_SUSPENSION_DAYS = 3650
+REASON_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str  # the button
+    done: str  # "approved": for messages
+    to_state: str | None  # None: the state stays (feature, unfeature)
+    from_states: frozenset[str]
+    key: str = ""  # the queue page's keyboard shortcut
+    needs_reason: bool = False
+
+
+APPROVE, REJECT, SPAM, REMOVE, RESTORE, FEATURE, UNFEATURE = (
+    "approve",
+    "reject",
+    "spam",
+    "remove",
+    "restore",
+    "feature",
+    "unfeature",
+)
+_LIVE = frozenset({State.PENDING, State.APPROVED})
+_GONE = frozenset({State.REJECTED, State.SPAM, State.REMOVED})
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        # Approving a published comment that readers reported keeps it: reports dismissed.
+        Action(APPROVE, "Approve", "approved", State.APPROVED, _LIVE, key="a"),
+        Action(REJECT, "Reject", "rejected", State.REJECTED, _LIVE, key="r"),
+        Action(SPAM, "Spam", "marked as spam", State.SPAM, _LIVE, key="s"),
+        Action(REMOVE, "Remove", "removed", State.REMOVED, _LIVE, needs_reason=True),
+        Action(RESTORE, "Restore", "restored", State.APPROVED, _GONE),
+        Action(FEATURE, "Feature", "featured", None, frozenset({State.APPROVED}), key="f"),
+        # A featured comment that left the discussion can still lose its flag.
+        Action(UNFEATURE, "Unfeature", "unfeatured", None, frozenset(State.values), key="f"),
+    )
+}
+
+
+def available_actions(comment: Comment, *, open_reports: int = 0) -> list[Action]:
+    """The actions that make sense for `comment` as it is, in the order buttons show them."""
+    actions = []
+    for action in ACTIONS.values():
+        if comment.state not in action.from_states:
+            continue
+        if action.name == APPROVE and comment.state == State.APPROVED and not open_reports:
+            continue
+        if action.name == FEATURE and comment.is_featured:
+            continue
+        if action.name == UNFEATURE and not comment.is_featured:
+            continue
+        actions.append(action)
+    return actions
+
+
+def check_moderator(user, permission: str = MODERATE_PERMISSION) -> None:
+    if not (user and user.is_authenticated and user.is_active and user.has_perm(permission)):
+        raise CommentError("Only moderators can do this.", code="forbidden")
+
+
+def clean_reason(reason: str | None) -> str:
+    reason = " ".join((reason or "").split())
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CommentError(
+            f"The reason is {len(reason)} characters long; the limit is {REASON_MAX_LENGTH}.",
+            code="reason",
+            field="reason",
+        )
+    return reason
+
+
+def moderate(
+    *,
+    comment: Comment,
+    action: str,
+    moderator,
+    expected_state: str | None = None,
+    reason: str = "",
+    base_url: str = "",
+    batch: uuid.UUID | None = None,
+) -> CommentEvent:
+    """Apply `action` to `comment` for `moderator`; return the recorded event.
+
+    Without `expected_state`, the comment's current state is taken as seen (bulk actions:
+    each comment must still be in a state the action applies to).
+    """
+    check_moderator(moderator)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise CommentError(f"Unknown action: {action!r}.", code="action")
+    reason = clean_reason(reason)
+    if spec.needs_reason and not reason:
+        raise CommentError(
+            "Say why the comment is removed; its author will see it.", code="reason", field="reason"
+        )
+    batch = batch or uuid.uuid4()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        seen = expected_state or locked.state
+        if locked.state != seen:
+            raise services.conflict(locked)
+        if spec.to_state is None:
+            if locked.state not in spec.from_states:
+                raise CommentError(
+                    f"Only published comments can be {spec.done}; this one is "
+                    f"{locked.get_state_display().lower()}.",
+                    code="not_public",
+                )
+            event = services.set_featured(
+                comment=locked,
+                featured=spec.name == FEATURE,
+                actor=moderator,
+                reason=reason,
+                batch=batch,
+            )
+        elif spec.to_state == locked.state:
+            # Approving a published comment: keep it and dismiss its open reports.
+            if not services.open_reports(locked).exists():
+                raise services.conflict(locked, kinds=(Kind.STATE, Kind.DISMISS))
+            event = services.dismiss_reports(
+                comment=locked, actor=moderator, reason=reason, batch=batch
+            )
+        elif locked.state not in spec.from_states:
+            # E.g. approving a rejected comment (that is "restore"): say how it got there.
+            raise services.conflict(locked)
+        else:
+            event = services.change_state(
+                comment=locked,
+                to_state=spec.to_state,
+                actor=moderator,
+                reason=reason,
+                expected_state=locked.state,
+                batch=batch,
+                base_url=base_url,
+            )
+            # A decision on the comment deals with what readers reported.
+            services.resolve_reports(locked, event)
+    comment.state = locked.state
+    comment.is_featured, comment.featured_at = locked.is_featured, locked.featured_at
+    return event
+
+
+def set_state(
+    *,
+    comment: Comment,
+    to_state: str,
+    moderator,
+    expected_state: str | None = None,
+    reason: str = "",
+    base_url: str = "",
+) -> CommentEvent | None:
+    """Any change of state a moderator makes by choosing the state (the admin's form)."""
+    check_moderator(moderator)
+    reason = clean_reason(reason)
+    with transaction.atomic():
+        event = services.change_state(
+            comment=comment,
+            to_state=to_state,
+            actor=moderator,
+            reason=reason,
+            expected_state=expected_state,
+            batch=uuid.uuid4(),
+            base_url=base_url,
+        )
+        if event is not None:
+            services.resolve_reports(comment, event)
+    return event
+
+
+@dataclass
+class BulkResult:
+    done: list[Comment] = field(default_factory=list)
+    refused: list[tuple[Comment, str]] = field(default_factory=list)  # and why
+    batch: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+def moderate_many(
+    *, comments, action: str, moderator, reason: str = "", base_url: str = ""
+) -> BulkResult:
+    """Apply `action` to each comment that it applies to; say why for the others.
+
+    One batch: `undo_last_action` reverts it whole. Each comment is its own transaction,
+    so one refusal does not undo the rest.
+    """
+    check_moderator(moderator)
+    result = BulkResult()
+    for comment in comments:
+        try:
+            moderate(
+                comment=comment,
+                action=action,
+                moderator=moderator,
+                reason=reason,
+                base_url=base_url,
+                batch=result.batch,
+            )
+        except CommentError as error:
+            if error.code in ("reason", "forbidden", "action"):
+                raise
+            result.refused.append((comment, error.message))
+        else:
+            result.done.append(comment)
+    return result
+
+
+# Undo --------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoResult:
+    undone: list[CommentEvent]
+    refused: list[tuple[CommentEvent, str]]
+
+    @property
+    def message(self) -> str:
+        if not self.undone:
+            return "Nothing was undone."
+        names = {_undo_name(event) for event in self.undone}
+        what = names.pop() if len(names) == 1 else "actions"
+        count = len(self.undone)
+        text = f"Undone: {what} of {count} comment{'s' if count != 1 else ''}"
+        text += f" (#{', #'.join(str(e.comment_id) for e in self.undone[:10])}"
+        text += ", …)." if count > 10 else ")."
+        if self.refused:
+            text += " Not undone, because they changed since: " + " ".join(
+                f"#{event.comment_id}: {why}" for event, why in self.refused
+            )
+        return text
+
+
+def _undo_name(event: CommentEvent) -> str:
+    if event.kind == Kind.FEATURE:
+        return "featuring"
+    if event.kind == Kind.UNFEATURE:
+        return "unfeaturing"
+    if event.kind == Kind.DISMISS:
+        return "dismissing reports"
+    return {
+        State.APPROVED: "approval" if event.from_state == State.PENDING else "restoring",
+        State.REJECTED: "rejection",
+        State.SPAM: "marking as spam",
+        State.REMOVED: "removal",
+        State.PENDING: "sending back for review",
+    }.get(event.to_state, "change")
+
+
+def last_action(moderator) -> list[CommentEvent]:
+    """The events of `moderator`'s latest action not undone yet (an action is undone once:
+    what could not be undone then, because it had changed since, stays as it is)."""
+    undone = CommentEvent.objects.filter(undoes__batch=OuterRef("batch"))
+    actions = CommentEvent.objects.filter(
+        ~Exists(undone), actor_id=moderator.pk, batch__isnull=False, undoes__isnull=True
+    )
+    latest = actions.order_by("-created_at", "-id").first()
+    if latest is None:
+        return []
+    return list(
+        actions.filter(batch=latest.batch).select_related("comment").order_by("-created_at", "-id")
+    )
+
+
+def undo_last_action(*, moderator, base_url: str = "") -> UndoResult:
+    """Revert `moderator`'s last action (all of a bulk action), where the comments are still
+    as the action left them. Raises CommentError when there is nothing to undo."""
+    check_moderator(moderator)
+    events = last_action(moderator)
+    if not events:
+        raise CommentError("You have no action to undo.", code="nothing_to_undo")
+    batch = uuid.uuid4()
+    result = UndoResult(undone=[], refused=[])
+    for event in events:
+        try:
+            with transaction.atomic():
+                _undo(event, moderator=moderator, batch=batch, base_url=base_url)
+        except CommentError as error:
+            result.refused.append((event, error.message))
+        else:
+            result.undone.append(event)
+    if not result.undone:
+        raise CommentError(
+            "Your last action can't be undone: "
+            + " ".join(f"#{event.comment_id}: {why}" for event, why in result.refused),
+            code="conflict",
+        )
+    return result
+
+
+def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID, base_url: str) -> None:
+    comment = event.comment
+    reason = f"Undo of {_undo_name(event)} by {moderator.public_name}."
+    if event.kind in (Kind.FEATURE, Kind.UNFEATURE):
+        services.set_featured(
+            comment=comment,
+            featured=event.kind == Kind.UNFEATURE,
+            actor=moderator,
+            reason=reason,
+            batch=batch,
+            undoes=event,
+        )
+    elif event.kind == Kind.DISMISS:
+        services.reopen_dismissed_reports(
+            dismissal=event, actor=moderator, reason=reason, batch=batch
+        )
+    else:
+        services.change_state(
+            comment=comment,
+            to_state=event.from_state,
+            actor=moderator,
+            reason=reason,
+            expected_state=event.to_state,
+            batch=batch,
+            undoes=event,
+            base_url=base_url,
+        )
+        services.reopen_reports(event)
+
+
+# Sanctions ---------------------------------------------------------------------------
+
+
+def _sanction(
+    *,
+    user,
+    moderator,
+    kind: str,
+    reason: str,
+    until,
+    reject_waiting: bool,
+    base_url: str,
+) -> Sanction:
+    check_moderator(moderator, SANCTION_PERMISSION)
+    reason = clean_reason(reason)
+    if not reason:
+        raise CommentError(
+            "Give a reason: the commenter reads it when they try to post.",
+            code="reason",
+            field="reason",
+        )
+    if user.pk == moderator.pk:
+        raise CommentError("You can't sanction yourself.", code="forbidden")
+    with transaction.atomic():
+        sanction = Sanction.objects.create(
+            user=user, kind=kind, reason=reason, until=until, created_by=moderator
+        )
+        if reject_waiting:
+            waiting = list(Comment.objects.filter(author_id=user.pk, state=State.PENDING))
+            moderate_many(
+                comments=waiting,
+                action=REJECT,
+                moderator=moderator,
+                reason=f"Rejected with the author’s {sanction.get_kind_display().lower()}: "
+                f"{reason}",
+                base_url=base_url,
+            )
+    return sanction
+
+
+def suspend_commenter(
+    *,
+    user,
+    moderator,
+    days: int,
+    reason: str,
+    reject_waiting: bool = False,
+    base_url: str = "",
+) -> Sanction:
+    """`user` may not post, edit or report for `days` days; they are told why and until when."""
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_SUSPENSION_DAYS:
+        raise CommentError(
+            f"A suspension lasts from 1 to {MAX_SUSPENSION_DAYS} days; for longer, ban.",
+            code="days",
+            field="days",
+        )
+    return _sanction(
+        user=user,
+        moderator=moderator,
+        kind=Sanction.Kind.SUSPENSION,
+        reason=reason,
+        until=timezone.now() + timedelta(days=days),
+        reject_waiting=reject_waiting,
+        base_url=base_url,
+    )
+
+
+def ban_commenter(
+    *, user, moderator, reason: str, reject_waiting: bool = False, base_url: str = ""
+) -> Sanction:
+    """`user` may not post, edit or report until a moderator lifts the ban."""
+    return _sanction(
+        user=user,
+        moderator=moderator,
+        kind=Sanction.Kind.BAN,
+        reason=reason,
+        until=None,
+        reject_waiting=reject_waiting,
+        base_url=base_url,
+    )
+
+
+def lift_sanction(*, sanction: Sanction, moderator) -> Sanction:
+    check_moderator(moderator, SANCTION_PERMISSION)
+    with transaction.atomic():
+        updated = Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=moderator
+        )
+        if not updated:
+            raise CommentError("This sanction was already lifted.", code="conflict")
+    sanction.refresh_from_db()
+    return sanction

@@ -1,0 +1,227 @@
+"""The queue page for moderators, /moderation/: a list, or one comment at a time.
+
+Each comment comes with what a decision needs: the piece, the comment it answers, why it
+was held, its open reports and its author's history. The buttons are forms (POST, CSRF)
+that work without JavaScript; static/js/moderation.js adds the keyboard (j/k to move,
+a/r/s/f to approve, reject, mark as spam, feature, u to undo) and sends the same forms
+with fetch(), answered here with JSON and the comment's new HTML, without a reload.
+
+Only the Moderators group (comments.change_comment) gets in: signed-out visitors are sent
+to sign in, everyone else is refused (403). Every action is `comments.moderation`'s, as
+in the admin.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import moderation, queues
+from .errors import CommentError
+from .models import Comment
+
+PER_PAGE = 20
+
+
+def moderator_required(view):
+    return login_required(
+        permission_required(moderation.MODERATE_PERMISSION, raise_exception=True)(view)
+    )
+
+
+@dataclass
+class Item:
+    """One comment on the queue page, with what its buttons and notes need."""
+
+    comment: Comment
+    actions: list[moderation.Action]
+    reasons: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, comment: Comment) -> "Item":
+        return cls(
+            comment=comment,
+            actions=moderation.available_actions(
+                comment, open_reports=getattr(comment, "open_report_count", 0)
+            ),
+            reasons=queues.report_reasons(comment),
+        )
+
+
+def _tabs(current: queues.Queue | None, *, one: bool) -> list[dict]:
+    counts = queues.counts()
+    name = "moderation:next" if one else "moderation:queue"
+    return [
+        {
+            "key": key,
+            "label": queue.label,
+            "count": counts[key],
+            "url": f"{reverse(name)}?queue={key}",
+            "current": current is not None and key == current.key,
+        }
+        for key, queue in queues.QUEUES.items()
+    ]
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _item_html(request: HttpRequest, comments: list[Comment], next_url: str) -> dict[str, str]:
+    return {
+        str(comment.pk): render_to_string(
+            "moderation/includes/item.html",
+            {"item": Item.of(comment), "next_url": next_url},
+            request=request,
+        )
+        for comment in comments
+    }
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """A queue as a list, a page at a time."""
+    current = queues.queue_or_default(request.GET.get("queue"))
+    page = Paginator(queues.in_queue(current), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "queue": current,
+            "tabs": _tabs(current, one=False),
+            "page": page,
+            "items": [Item.of(comment) for comment in page.object_list],
+            "one_url": f"{reverse('moderation:next')}?queue={current.key}",
+        },
+    )
+
+
+def _position(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def next_item(request: HttpRequest) -> HttpResponse:
+    """A queue one comment at a time: the comment at ?position= (0, the first, by default).
+
+    Deciding on a comment takes it out of the queue, so the same position then shows the
+    next one; "Skip" moves the position on."""
+    current = queues.queue_or_default(request.GET.get("queue"))
+    position = _position(request.GET.get("position"))
+    in_queue = queues.in_queue(current)
+    comment = next(iter(in_queue[position : position + 1]), None)
+    tabs = _tabs(current, one=True)
+    total = next(tab["count"] for tab in tabs if tab["current"])
+    base = f"{reverse('moderation:next')}?queue={current.key}"
+    return render(
+        request,
+        "moderation/one.html",
+        {
+            "queue": current,
+            "tabs": tabs,
+            "item": Item.of(comment) if comment else None,
+            "position": position,
+            "total": total,
+            "here": f"{base}&position={position}",
+            "previous_url": f"{base}&position={position - 1}" if position > 0 else "",
+            "next_url": f"{base}&position={position + 1}" if position + 1 < total else "",
+            "list_url": f"{reverse('moderation:queue')}?queue={current.key}",
+        },
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One comment, whatever its queue (links from mail and from the admin)."""
+    comment = get_object_or_404(queues.for_moderation(), pk=pk)
+    return render(
+        request,
+        "moderation/one.html",
+        {
+            "queue": None,
+            "tabs": _tabs(None, one=False),
+            "item": Item.of(comment),
+            "here": request.get_full_path(),
+            "list_url": reverse("moderation:queue"),
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply one action to one comment, as the moderator saw it (`state`)."""
+    comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
+    action = request.POST.get("action", "")
+    back = _safe_next(request, reverse("moderation:queue"))
+    status = 200
+    try:
+        moderation.moderate(
+            comment=comment,
+            action=action,
+            moderator=request.user,
+            expected_state=request.POST.get("state") or None,
+            reason=request.POST.get("reason", ""),
+            base_url=request.build_absolute_uri("/"),
+        )
+    except CommentError as error:
+        ok, message = False, error.message
+        status = 409 if error.code == "conflict" else 400
+    else:
+        spec = moderation.ACTIONS[action]
+        ok = True
+        message = f"Comment by {comment.author.public_name} {spec.done}. Press u to undo."
+    if _wants_json(request):
+        fresh = list(queues.for_moderation().filter(pk=pk))
+        return JsonResponse(
+            {"ok": ok, "message": message, "items": _item_html(request, fresh, back)},
+            status=status,
+        )
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(back)
+
+
+@moderator_required
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    """Undo the moderator's last action (a whole bulk action)."""
+    back = _safe_next(request, reverse("moderation:queue"))
+    try:
+        result = moderation.undo_last_action(
+            moderator=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except CommentError as error:
+        ok, message, undone = False, error.message, []
+    else:
+        ok, message = True, result.message
+        undone = [event.comment_id for event in result.undone]
+    if _wants_json(request):
+        fresh = list(queues.for_moderation().filter(pk__in=undone)) if undone else []
+        return JsonResponse(
+            {"ok": ok, "message": message, "items": _item_html(request, fresh, back)},
+            status=200 if ok else 409,
+        )
+    (messages.success if ok else messages.warning)(request, message)
+    return redirect(back)

@@ -1,0 +1,166 @@
+"""Mail to moderators when comments wait for review: one mail per comment, or a digest.
+
+COMMENTS_MODERATOR_MAIL says which: "each" mails moderators once the transaction that
+held a comment commits (never about a comment that was rolled back); "digest" leaves it to
+`manage.py send_moderation_digest`, run from cron; "off" mails nobody.
+
+Both mark what they announced (`Comment.moderators_alerted_at`), claiming the rows with a
+conditional UPDATE before sending. A comment is announced once, even when two digests run
+at the same moment in two processes; a send that fails gives its claim back, so the next
+run announces it. A comment hidden by readers' reports waits again and is announced again.
+"""
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import MODERATORS
+
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+EACH, DIGEST, OFF = "each", "digest", "off"
+MODES = (EACH, DIGEST, OFF)
+DIGEST_MAX_LISTED = 50  # a digest lists this many new comments and counts the rest
+
+
+def recipients() -> list[str]:
+    """The addresses of active members of the Moderators group."""
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS, is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _absolute(path: str, base_url: str = "") -> str:
+    base = (base_url or settings.COMMENTS_SITE_URL).rstrip("/")
+    return f"{base}{path}"
+
+
+def _waiting(comment_ids) -> list[Comment]:
+    return list(
+        Comment.objects.filter(pk__in=comment_ids)
+        .select_related("author", "target")
+        .order_by("created_at", "id")
+    )
+
+
+def _send(subject: str, body: str, to: list[str]) -> None:
+    # One message per moderator: nobody's address is shown to the others.
+    messages = [EmailMessage(" ".join(subject.split()), body, to=[address]) for address in to]
+    mail.mailers.default.send_messages(messages)
+
+
+def _release(comment_ids, claimed_at) -> None:
+    Comment.objects.filter(pk__in=comment_ids, moderators_alerted_at=claimed_at).update(
+        moderators_alerted_at=None
+    )
+
+
+def comment_waits(comment: Comment, *, base_url: str = "") -> None:
+    """Called inside the transaction that made `comment` wait: mail after it commits."""
+    if settings.COMMENTS_MODERATOR_MAIL == EACH:
+        transaction.on_commit(
+            partial(alert_moderators, comment_id=comment.pk, base_url=base_url), robust=True
+        )
+
+
+def alert_moderators(*, comment_id: int, base_url: str = "") -> bool:
+    """Mail moderators that the comment waits, unless it no longer does or was announced."""
+    to = recipients()
+    if not to:
+        return False
+    claimed_at = timezone.now()
+    claimed = Comment.objects.filter(
+        pk=comment_id, state=Comment.State.PENDING, moderators_alerted_at__isnull=True
+    ).update(moderators_alerted_at=claimed_at)
+    if not claimed:
+        return False
+    try:
+        (comment,) = _waiting([comment_id])
+        context = {
+            "comment": comment,
+            "review_url": _absolute(reverse("moderation:item", args=[comment.pk]), base_url),
+            "queue_url": _absolute(reverse("moderation:queue"), base_url),
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        _send(
+            render_to_string("comments/email/moderation_subject.txt", context),
+            render_to_string("comments/email/moderation_body.txt", context),
+            to,
+        )
+    except Exception:
+        _release([comment_id], claimed_at)
+        raise
+    return True
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    announced: int  # comments newly listed in the digest
+    waiting: int  # all comments waiting
+    recipients: int
+
+
+def send_digest(*, base_url: str = "") -> DigestResult:
+    """One mail listing the comments that wait and were not announced yet; nothing when
+    there are none. Running it twice in a row sends one digest."""
+    to = recipients()
+    waiting = Comment.objects.filter(state=Comment.State.PENDING)
+    if not to:
+        return DigestResult(0, waiting.count(), 0)
+    candidates = list(
+        waiting.filter(moderators_alerted_at__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )
+    if not candidates:
+        return DigestResult(0, waiting.count(), len(to))
+    claimed_at = timezone.now()
+    Comment.objects.filter(pk__in=candidates, moderators_alerted_at__isnull=True).update(
+        moderators_alerted_at=claimed_at
+    )
+    # What this run claimed: another run at the same moment claimed the rest.
+    mine = list(
+        Comment.objects.filter(pk__in=candidates, moderators_alerted_at=claimed_at).values_list(
+            "pk", flat=True
+        )
+    )
+    if not mine:
+        return DigestResult(0, waiting.count(), len(to))
+    try:
+        total = waiting.count()
+        listed = _waiting(mine[:DIGEST_MAX_LISTED])
+        context = {
+            "comments": [
+                (c, _absolute(reverse("moderation:item", args=[c.pk]), base_url)) for c in listed
+            ],
+            "new": len(mine),
+            "unlisted": len(mine) - len(listed),
+            "waiting": total,
+            "queue_url": _absolute(reverse("moderation:queue"), base_url),
+            "SITE_NAME": settings.SITE_NAME,
+        }
+        _send(
+            render_to_string("comments/email/digest_subject.txt", context),
+            render_to_string("comments/email/digest_body.txt", context),
+            to,
+        )
+    except Exception:
+        _release(mine, claimed_at)
+        raise
+    return DigestResult(len(mine), total, len(to))

@@ -1,0 +1,127 @@
+"""The moderators' queues, and a page of comments with everything a moderator reads.
+
+The admin's changelist and the queue page (/moderation/) both read comments from here.
+Whatever the number of comments shown, a page costs the same queries:
+  1. the count of every queue (one aggregate),
+  2. the paginator's count of the queue,
+  3. the page of comments with their author, piece and the comment they answer joined,
+     and the author's history (published, rejected, spam) and the open report count as
+     correlated subqueries,
+  4. the open reports of the comments on the page (their reasons), prefetched.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Comment, Report
+
+State = Comment.State
+
+
+def _open_reported() -> Q:
+    open_reports = Report.objects.filter(resolution__isnull=True).values("comment_id")
+    return Q(pk__in=open_reports, state__in=(State.APPROVED, State.PENDING))
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    condition: Q
+    ordering: tuple[str, ...]
+
+
+QUEUES: dict[str, Queue] = {
+    q.key: q
+    for q in (
+        # Waiting ones oldest first: the queue is cleared in the order comments came in.
+        Queue("pending", "Pending", Q(state=State.PENDING), ("created_at", "id")),
+        Queue("reported", "Reported", _open_reported(), ("-open_report_count", "created_at", "id")),
+        Queue("published", "Published", Q(state=State.APPROVED), ("-created_at", "-id")),
+        Queue(
+            "featured",
+            "Featured",
+            Q(state=State.APPROVED, is_featured=True),
+            ("-featured_at", "-id"),
+        ),
+        Queue("rejected", "Rejected", Q(state=State.REJECTED), ("-created_at", "-id")),
+        Queue("spam", "Spam", Q(state=State.SPAM), ("-created_at", "-id")),
+        Queue("withdrawn", "Withdrawn", Q(state=State.WITHDRAWN), ("-created_at", "-id")),
+        Queue("removed", "Removed", Q(state=State.REMOVED), ("-created_at", "-id")),
+    )
+}
+DEFAULT_QUEUE = "pending"
+
+
+def queue_or_default(key: str | None) -> Queue:
+    return QUEUES.get(key or "", QUEUES[DEFAULT_QUEUE])
+
+
+def counts() -> dict[str, int]:
+    """How many comments each queue holds, and all of them: one query."""
+    return Comment.objects.aggregate(
+        all=Count("pk"),
+        **{key: Count("pk", filter=queue.condition) for key, queue in QUEUES.items()},
+    )
+
+
+def _authors(state: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            Comment.objects.filter(author=OuterRef("author"), state=state)
+            .order_by()
+            .values("author")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def with_report_count(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    open_count = (
+        Report.objects.filter(comment=OuterRef("pk"), resolution__isnull=True)
+        .order_by()
+        .values("comment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        open_report_count=Coalesce(Subquery(open_count, output_field=IntegerField()), 0)
+    )
+
+
+def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
+    """Comments with what a moderator reads beside each: author and history, piece, the
+    comment it answers, open reports. A constant number of queries for any page of it."""
+    queryset = Comment.objects.all() if queryset is None else queryset
+    return with_report_count(
+        queryset.select_related("author", "target", "in_reply_to__author").annotate(
+            author_published=_authors(State.APPROVED),
+            author_rejected=_authors(State.REJECTED),
+            author_spam=_authors(State.SPAM),
+        )
+    ).prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=Report.objects.filter(resolution__isnull=True).order_by("created_at", "id"),
+            to_attr="open_reports",
+        )
+    )
+
+
+def in_queue(queue: Queue, queryset: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
+    return for_moderation(queryset).filter(queue.condition).order_by(*queue.ordering)
+
+
+def report_reasons(comment: Comment) -> list[tuple[str, int]]:
+    """("Abusive, hateful or harassing", 2), …: the open reports' reasons, most frequent first.
+
+    Reads the prefetched `open_reports` (see `for_moderation`)."""
+    labels = dict(Report.Reason.choices)
+    tally = Counter(report.reason for report in getattr(comment, "open_reports", ()))
+    return [(labels.get(reason, reason), n) for reason, n in tally.most_common()]

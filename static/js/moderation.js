@@ -1,0 +1,198 @@
+// The moderation queue's keyboard and quick actions. Progressive enhancement only: without
+// this file every button is a form that posts and comes back to the page.
+//
+//   j / k    next / previous comment (in one-at-a-time mode: the next / previous page)
+//   a r s f  approve, reject, spam, feature (or unfeature) the current comment
+//   u        undo my last action
+//
+// Actions are the page's own forms, sent with fetch() (the CSRF token is the form's): the
+// server answers with a message, announced in the live region, and the comments' new HTML,
+// which replaces them in place. No page reload.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-moderation]");
+  if (!root || !window.fetch || !window.FormData) {
+    return;
+  }
+  var status = document.getElementById("mod-status");
+  var current = -1;
+
+  function items() {
+    return Array.prototype.slice.call(root.querySelectorAll("[data-mod-item]"));
+  }
+
+  function announce(text) {
+    if (!status) {
+      return;
+    }
+    // Emptied first, so the same sentence twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = text;
+    }, 50);
+  }
+
+  function mark(index) {
+    items().forEach(function (element, i) {
+      element.classList.toggle("is-current", i === index);
+      if (i === index) {
+        element.setAttribute("aria-current", "true");
+      } else {
+        element.removeAttribute("aria-current");
+      }
+    });
+  }
+
+  function select(index) {
+    var list = items();
+    if (!list.length) {
+      return;
+    }
+    current = Math.max(0, Math.min(index, list.length - 1));
+    mark(current);
+    list[current].focus({ preventScroll: true });
+    list[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function replace(fragments) {
+    Object.keys(fragments || {}).forEach(function (pk) {
+      var old = document.getElementById("mod-item-" + pk);
+      if (!old) {
+        return;
+      }
+      var holder = document.createElement("div");
+      holder.innerHTML = fragments[pk].trim();
+      var fresh = holder.firstElementChild;
+      if (fresh) {
+        var hadFocus = old.contains(document.activeElement);
+        old.replaceWith(fresh);
+        if (hadFocus) {
+          fresh.focus({ preventScroll: true });
+        }
+      }
+    });
+    if (current >= 0) {
+      mark(current);
+    }
+  }
+
+  function send(form) {
+    var item = form.closest("[data-mod-item]");
+    if (item) {
+      item.setAttribute("aria-busy", "true");
+    }
+    // getAttribute: the form's own field named "action" hides the form.action property.
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (result) {
+        announce(result.message);
+        replace(result.items);
+        return result;
+      })
+      .catch(function () {
+        announce("That did not reach the server. Try again, or reload the page.");
+        return { ok: false };
+      })
+      .then(function (result) {
+        if (item) {
+          item.removeAttribute("aria-busy");
+        }
+        return result;
+      });
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-mod-form]")) {
+      return;
+    }
+    event.preventDefault();
+    var item = form.closest("[data-mod-item]");
+    var index = item ? items().indexOf(item) : -1;
+    var advance = form.hasAttribute("data-advance");
+    send(form).then(function (result) {
+      if (!result.ok || !advance) {
+        return;
+      }
+      if (root.hasAttribute("data-mod-here")) {
+        // One at a time: the decided comment left the queue; its place shows the next.
+        window.location.assign(root.getAttribute("data-mod-here"));
+      } else if (index >= 0 && current === index) {
+        select(index + 1);
+      }
+    });
+  });
+
+  // A click on an item makes it the current one.
+  root.addEventListener("click", function (event) {
+    var item = event.target.closest("[data-mod-item]");
+    if (item) {
+      current = items().indexOf(item);
+      mark(current);
+    }
+  });
+
+  function typing(target) {
+    return (
+      target.isContentEditable ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+      target.closest("details[open] form")
+    );
+  }
+
+  function step(key) {
+    var link = root.querySelector('[data-mod-step="' + key + '"]');
+    if (link) {
+      window.location.assign(link.href);
+      return true;
+    }
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    if (typing(event.target)) {
+      return;
+    }
+    var key = event.key;
+    if (key === "j" || key === "k") {
+      var list = items();
+      var onePerPage = list.length === 1 && root.querySelector("[data-mod-step]");
+      if (onePerPage && current === 0 && step(key)) {
+        event.preventDefault();
+        return;
+      }
+      select(current < 0 ? 0 : current + (key === "j" ? 1 : -1));
+    } else if (key === "a" || key === "r" || key === "s" || key === "f") {
+      var item = items()[current];
+      if (!item) {
+        announce("Press j to choose a comment first.");
+      } else {
+        var button = item.querySelector('[data-key="' + key + '"]');
+        if (button) {
+          button.form.requestSubmit(button);
+        } else {
+          announce("That action does not apply to this comment.");
+        }
+      }
+    } else if (key === "u") {
+      var undo = root.querySelector("[data-mod-undo]");
+      if (undo) {
+        undo.requestSubmit();
+      }
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+})();

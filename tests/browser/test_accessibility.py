@@ -1,0 +1,246 @@
+"""Accessibility in a real browser: axe-core on the main pages in light and dark schemes
+(no serious or critical violation), and the keyboard: a skip link, focus always visible,
+every action reachable, landmarks, headings in order, form errors announced and tied to
+their fields. The axe counts go to test-artifacts/axe-results.json and the test summary."""
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from django.core import mail
+
+from comments.models import Comment
+
+from .conftest import ARTIFACTS, DESKTOP, PASSWORD, PHONE
+from .pages import ARTICLE, MAIN_PAGES
+
+pytestmark = pytest.mark.browser
+
+AXE_RESULTS = ARTIFACTS / "axe-results.json"
+BLOCKING = {"serious", "critical"}
+# Every WCAG 2.0 to 2.2 A and AA rule, and axe's best practices.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    AXE_RESULTS.unlink(missing_ok=True)  # this run's results only
+    return Axe()
+
+
+def _record(name: str, scheme: str, violations: list[dict]) -> None:
+    results = json.loads(AXE_RESULTS.read_text()) if AXE_RESULTS.exists() else {}
+    results.setdefault(name, {})[scheme] = {
+        "violations": len(violations),
+        "by_impact": dict(Counter(v["impact"] for v in violations)),
+        "rules": sorted({f"{v['id']} ({v['impact']})" for v in violations}),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    AXE_RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
+
+
+@pytest.mark.parametrize(("name", "path", "who"), MAIN_PAGES, ids=[p[0] for p in MAIN_PAGES])
+def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
+    browser_context, showcase, axe, name, path, who
+):
+    user = showcase["moderator"] if who == "moderator" else None
+    page = browser_context(viewport=DESKTOP, user=user).open()
+    page.goto(path)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        _record(name, scheme, violations)
+        blocking = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+            for v in violations
+            if v["impact"] in BLOCKING
+        ]
+        assert blocking == [], (name, scheme, blocking)
+
+
+def test_axe_on_a_phone_with_the_contents_open(browser_context, showcase, axe):
+    page = browser_context(viewport=PHONE, color_scheme="dark").open()
+    page.goto(ARTICLE)
+    page.locator("details.toc-fold > summary").click()
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    _record("article (phone, contents open)", "dark", violations)
+    assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
+
+
+# The keyboard --------------------------------------------------------------------------------
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+    outline: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0,
+    shadow: style.boxShadow !== 'none',
+    visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight
+      && box.right > 0 && box.left < innerWidth,
+  };
+}"""
+
+
+def test_a_skip_link_comes_first_and_lands_on_the_content(browser_context, launch_piece):
+    page = browser_context().open()
+    page.goto(ARTICLE)
+    page.keyboard.press("Tab")
+    state = page.evaluate(FOCUS_STATE)
+    assert state["text"] == "Skip to content"
+    assert state["visible"]
+    assert state["outline"] >= 2
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # on into the piece, past the header
+    inside = page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+    assert inside
+
+
+@pytest.mark.parametrize(
+    ("path", "viewport"),
+    [("/", DESKTOP), (ARTICLE, DESKTOP), (ARTICLE, PHONE), ("/accounts/signup/", PHONE)],
+    ids=["home", "article", "article-phone", "sign-up-phone"],
+)
+def test_focus_is_always_visible_on_everything_tab_reaches(
+    browser_context, showcase, path, viewport
+):
+    page = browser_context(viewport=viewport).open()
+    page.goto(path)
+    seen = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or (seen and state == seen[0]):
+            break  # back at the start: everything was visited
+        seen.append(state)
+        assert state["visible"], state
+        assert state["outline"] >= 2 or state["shadow"], state
+    assert len(seen) > 5
+
+
+def test_every_page_has_its_landmarks_and_headings_in_order(browser_context, showcase):
+    contexts = {
+        None: browser_context(),
+        "moderator": browser_context(user=showcase["moderator"]),
+    }
+    for name, path, who in MAIN_PAGES:
+        page = contexts[who].open()
+        page.goto(path)
+        assert page.get_by_role("banner").count() == 1, name
+        assert page.get_by_role("main").count() == 1, name
+        assert page.get_by_role("contentinfo").count() == 1, name
+        assert page.get_by_role("navigation", name="Main").count() == 1, name
+        assert page.title(), name
+        levels = page.evaluate(
+            "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]"
+            ".filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))"
+        )
+        assert levels.count(1) == 1, (name, levels)
+        assert levels[0] == 1, (name, levels)
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (name, levels)  # no level skipped on the way down
+        page.close()
+
+
+def _described_by(page, field) -> str:
+    ids = (field.get_attribute("aria-describedby") or "").split()
+    return " ".join(page.locator(f"[id='{i}']").inner_text() for i in ids)
+
+
+def test_form_errors_are_announced_and_tied_to_their_fields(browser_context, make_user):
+    make_user("taken@example.com", password=PASSWORD)
+    page = browser_context(viewport=PHONE, java_script_enabled=False).open()
+    page.goto("/accounts/signup/")
+    page.get_by_label("Display name").fill("A")
+    page.get_by_label("Email address").fill("taken@example.com")
+    page.get_by_label("Password", exact=True).fill("short")
+    page.get_by_label("Password (again)").fill("different")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    # Each entry of the summary links to its field; each field says what is wrong with it.
+    for link in summary.get_by_role("link").all():
+        target = link.get_attribute("href")
+        field = page.locator(target)
+        assert field.get_attribute("aria-invalid") == "true", target
+        assert "Error:" in _described_by(page, field), target
+    name = page.get_by_label("Display name")
+    assert name.input_value() == "A"  # what they typed is kept
+    assert len(mail.outbox) == 0
+
+
+def test_an_empty_comment_is_announced_and_tied_to_the_box(browser_context, make_user, launch_piece):
+    reader = make_user("reader@example.com", password=PASSWORD, display_name="Reader")
+    page = browser_context(user=reader).open()
+    page.goto(ARTICLE)
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    box = page.get_by_label("Your comment")
+    assert box.get_attribute("aria-invalid") == "true"
+    error = page.locator("#comment-body-error")
+    assert error.get_attribute("role") == "alert"
+    assert error.inner_text() in _described_by(page, box)
+    assert Comment.objects.count() == 0
+
+
+def test_a_reader_comments_and_recommends_with_the_keyboard_alone(
+    browser_context, showcase
+):
+    ana = showcase["readers"][0]
+    page = browser_context(user=ana).open()
+    page.goto(ARTICLE)
+
+    def tab_to(predicate: str, limit: int = 200) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => {{ const el = document.activeElement; return {predicate}; }}"):
+                return
+        raise AssertionError(f"Tab never reached {predicate}")
+
+    tab_to("el.id === 'comment-body'")
+    page.keyboard.type("Typed without a mouse.")
+    tab_to("el.tagName === 'BUTTON' && el.textContent.trim() === 'Post comment'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    assert Comment.objects.filter(body="Typed without a mouse.").exists()
+
+    tomas_comment = Comment.objects.filter(author=showcase["readers"][1]).order_by("pk").first()
+    page.goto(ARTICLE)
+    tab_to(
+        f"el.closest('#comment-{tomas_comment.pk}') !== null"
+        " && el.classList.contains('comment__recommend')"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    tomas_comment.refresh_from_db()
+    assert tomas_comment.recommendation_count == 1
+
+
+def test_axe_is_awake(browser, axe):
+    """The check above would pass vacuously if axe never ran: here it must find faults."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<html><body><img src="data:,"><p><a href="#"></a></p>'
+            '<button style="color:#eee;background:#fff">Low</button></body></html>'
+        )
+        found = {v["id"] for v in axe.run(page, options=AXE_OPTIONS).response["violations"]}
+        assert {"image-alt", "link-name", "color-contrast", "html-has-lang"} <= found
+    finally:
+        page.close()
