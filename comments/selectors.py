@@ -6,13 +6,13 @@ removed, rejected, spam) but has visible replies stays as a placeholder, so the 
 keeps its shape.
 
 A page of the discussion costs, whatever its length:
-  1. the published count (the article's meta line),
-  2. the paginator's count of top-level comments,
-  3. the page of top-level comments (authors joined),
-  4. every reply in those threads, by their stored `root` (authors joined),
-and for a signed-in reader 5. their recommendations and 6. their reports on this piece,
-and 7. whether their email address is verified; the editors' picks (featured comments)
-are one more query. The tree is built in Python.
+  1. both counts, in one query: published comments (the article's meta line) and listed
+     top-level comments (the paginator's),
+  2. the page of top-level comments (authors joined),
+  3. every reply in those threads, by their stored `root` (authors joined),
+and the editors' picks (featured comments) one more. For a signed-in reader, whether
+they recommended or reported each comment comes with the comments themselves, as
+EXISTS subqueries, not as queries of their own. The tree is built in Python.
 """
 
 from collections import defaultdict
@@ -97,12 +97,36 @@ def is_shown_to(comment: Comment, viewer) -> bool:
     )
 
 
-def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
+def listed_q(viewer) -> Q:
     """Top-level comments the page lists: visible ones, and placeholders with visible replies."""
     visible_reply = Comment.objects.filter(visible_q(viewer), root=OuterRef("pk"))
-    return Comment.objects.filter(target_id=target.pk, parent__isnull=True).filter(
-        visible_q(viewer) | Exists(visible_reply)
+    return Q(parent__isnull=True) & (visible_q(viewer) | Q(Exists(visible_reply)))
+
+
+def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
+    return Comment.objects.filter(listed_q(viewer), target_id=target.pk)
+
+
+def with_viewer_flags(queryset: QuerySet[Comment], viewer) -> QuerySet[Comment]:
+    """Whether `viewer` recommended and reported each comment, in the same query."""
+    if viewer is None or not viewer.is_authenticated:
+        return queryset
+    return queryset.annotate(
+        viewer_recommended=Exists(
+            Recommendation.objects.filter(comment=OuterRef("pk"), user_id=viewer.pk)
+        ),
+        viewer_reported=Exists(
+            Report.objects.filter(comment=OuterRef("pk"), reporter_id=viewer.pk)
+        ),
     )
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, which the page's one counting query already has."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 def featured(target: CommentTarget) -> list[Comment]:
@@ -184,6 +208,7 @@ class Threads:
     nodes: list[Node]
     sort: str
     status: DiscussionStatus
+    published_count: int
 
 
 def page_of_threads(
@@ -196,31 +221,34 @@ def page_of_threads(
 ) -> Threads:
     sort = normalise_sort(sort)
     status = discussion_status(target)
-    top_level = listed_top_level(target, viewer).select_related("author").order_by(*SORTS[sort][1])
-    page = Paginator(top_level, per_page or settings.COMMENTS_PER_PAGE).get_page(page_number)
+    counts = Comment.objects.filter(target_id=target.pk).aggregate(
+        published=Count("pk", filter=Q(state=State.APPROVED)),
+        listed=Count("pk", filter=listed_q(viewer)),
+    )
+    top_level = with_viewer_flags(
+        listed_top_level(target, viewer).select_related("author").order_by(*SORTS[sort][1]),
+        viewer,
+    )
+    paginator = _CountedPaginator(
+        top_level, per_page or settings.COMMENTS_PER_PAGE, count=counts["listed"]
+    )
+    page = paginator.get_page(page_number)
     roots = list(page.object_list)
     replies = (
         list(
-            Comment.objects.filter(root__in=[c.pk for c in roots])
-            .select_related("author", "in_reply_to__author")
-            .order_by("created_at", "id")
+            with_viewer_flags(
+                Comment.objects.filter(root__in=[c.pk for c in roots])
+                .select_related("author", "in_reply_to__author")
+                .order_by("created_at", "id"),
+                viewer,
+            )
         )
         if roots
         else []
     )
-    recommended: set[int] = set()
-    reported: set[int] = set()
-    if roots and viewer is not None and viewer.is_authenticated:
-        recommended = set(
-            Recommendation.objects.filter(
-                user_id=viewer.pk, comment__target_id=target.pk
-            ).values_list("comment_id", flat=True)
-        )
-        reported = set(
-            Report.objects.filter(reporter_id=viewer.pk, comment__target_id=target.pk).values_list(
-                "comment_id", flat=True
-            )
-        )
+    shown = [*roots, *replies]
+    recommended = {c.pk for c in shown if getattr(c, "viewer_recommended", False)}
+    reported = {c.pk for c in shown if getattr(c, "viewer_reported", False)}
 
     replies_to: dict[int, list[Comment]] = defaultdict(list)
     for reply in replies:
@@ -239,7 +267,9 @@ def page_of_threads(
         return node if node.shown or children else None
 
     nodes = [node for node in map(build, roots) if node]
-    return Threads(page=page, nodes=nodes, sort=sort, status=status)
+    return Threads(
+        page=page, nodes=nodes, sort=sort, status=status, published_count=counts["published"]
+    )
 
 
 def top_level_page_number(comment: Comment, viewer, *, per_page: int | None = None) -> int:

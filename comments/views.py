@@ -225,7 +225,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
     return {
         "discussion": discussion,
         "discussion_enabled": True,
-        "comment_count": selectors.published_count(target),
+        "comment_count": threads.published_count,
     }
 
 
