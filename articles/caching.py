@@ -11,8 +11,8 @@ scheduled piece going live, the discussion closing N days after publication.
 
 A hit costs one cache round trip (one query with the database cache) and no other query,
 in any worker process: nothing here lives in one process's memory. The reader's CSRF
-token is the only per-reader part of such a page; the cached copy holds a placeholder
-that each response replaces with the reader's own token.
+token and address are the only per-reader parts of such a page: the cached copy holds
+placeholders that each response fills in (core.placeholders).
 """
 
 import hashlib
@@ -24,17 +24,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from comments.targets import discussion_status
+from core import placeholders
 
 from .models import Article
 
 # A safety net for what no generation covers (the site name in settings, a deploy with new
 # templates); every change readers make or editors publish is exact.
 PAGE_TTL = timedelta(minutes=10)
-CSRF_PLACEHOLDER = "csrf-token-placeholder-8c1f3a"
 SITE_GENERATION = "page-generation:site"
 # The query parameters that change what the page shows; any other is ignored.
 _PAGE_PARAMETERS = ("sort", "cpage", "reply_to")
@@ -82,11 +81,11 @@ def _etag(page_key: str, generations: tuple[str, str]) -> str:
 
 
 def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
-    token = get_token(request)  # also sets the reader's CSRF cookie when they have none
+    filled = placeholders.fill(request, content)  # also sets the reader's CSRF cookie
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), token.encode()))
+        response = HttpResponse(filled)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # revalidate: comments arrive any time
     return response
@@ -123,8 +122,8 @@ def _valid_until(article: Article):
 
 
 def store(request: HttpRequest, article: Article, found: Lookup, render_page) -> HttpResponse:
-    """Render the page once with a CSRF placeholder, keep it, and answer this reader."""
-    content = render_page(csrf_token=CSRF_PLACEHOLDER).content
+    """Render the page once with placeholders for the reader's parts, keep it, answer."""
+    content = render_page(for_cache=True).content
     etag = _etag(found.key, found.generations)
     entry = {
         "generations": found.generations,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from comments.selectors import annotate_comment_counts
 from comments.views import discussion_context
+from core import placeholders
 from faq.views import faq_context
 
 from . import caching
@@ -35,8 +36,11 @@ def _page_lookups() -> tuple:
 
 
 def _render_article(
-    request: HttpRequest, article: Article, *, preview: bool, csrf_token: str | None = None
+    request: HttpRequest, article: Article, *, preview: bool, for_cache: bool = False
 ) -> HttpResponse:
+    """The piece's page. Comments come as cached fragments with placeholders for the
+    reader's CSRF token and address (core.placeholders): filled in here, or, for a page
+    that is itself cached, as each reader is served (articles.caching)."""
     prefetch_related_objects([article], *_page_lookups())
     unpublished_links = (
         set(article.linked_slugs)
@@ -57,9 +61,12 @@ def _render_article(
         **faq_context(request, article),
         **discussion_context(request, article),
     }
-    if csrf_token:
-        context["csrf_token"] = csrf_token
-    return render(request, "articles/article_detail.html", context)
+    if for_cache:
+        context["csrf_token"] = placeholders.CSRF_TOKEN
+        return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    response.content = placeholders.fill(request, response.content)
+    return response
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -121,6 +121,21 @@ def with_viewer_flags(queryset: QuerySet[Comment], viewer) -> QuerySet[Comment]:
     )
 
 
+# What a thread shows of a comment and its author: the raw Markdown, the moderation notes
+# and the rest stay in the database (a page holds hundreds of comments).
+_AUTHOR_FIELDS = ("display_name", "first_name", "last_name", "username", "is_deleted")
+THREAD_FIELDS = (
+    "target_id", "author_id", "parent_id", "root_id", "in_reply_to_id", "depth", "body_html",
+    "state", "recommendation_count", "created_at", "edited_at", "is_featured",
+    *(f"author__{name}" for name in _AUTHOR_FIELDS),
+)  # fmt: skip
+REPLY_FIELDS = (
+    *THREAD_FIELDS,
+    "in_reply_to__author_id",
+    *(f"in_reply_to__author__{name}" for name in _AUTHOR_FIELDS),
+)
+
+
 class _CountedPaginator(Paginator):
     """A paginator told its count, which the page's one counting query already has."""
 
@@ -156,6 +171,7 @@ class Node:
     can_reply: bool = False
     can_edit: bool = False
     can_withdraw: bool = False
+    html: str = ""  # the rendered `item` (comments.fragments)
 
     @property
     def placeholder(self) -> str:
@@ -226,7 +242,10 @@ def page_of_threads(
         listed=Count("pk", filter=listed_q(viewer)),
     )
     top_level = with_viewer_flags(
-        listed_top_level(target, viewer).select_related("author").order_by(*SORTS[sort][1]),
+        listed_top_level(target, viewer)
+        .select_related("author")
+        .only(*THREAD_FIELDS)
+        .order_by(*SORTS[sort][1]),
         viewer,
     )
     paginator = _CountedPaginator(
@@ -239,6 +258,7 @@ def page_of_threads(
             with_viewer_flags(
                 Comment.objects.filter(root__in=[c.pk for c in roots])
                 .select_related("author", "in_reply_to__author")
+                .only(*REPLY_FIELDS)
                 .order_by("created_at", "id"),
                 viewer,
             )

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services, throttle
+from . import fragments, selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
 from .models import Comment
 from .targets import CommentTarget, DiscussionStatus, target_model
@@ -222,6 +222,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
             for key, (label, _) in selectors.SORTS.items()
         ],
     )
+    fragments.prerender(request, discussion)
     return {
         "discussion": discussion,
         "discussion_enabled": True,
