@@ -7,7 +7,7 @@ ifndef PYTHON
 PYTHON := $(shell scripts/find-python 2>/dev/null)
 endif
 
-.PHONY: run test test-browser lint format bench check-deploy chromium clean
+.PHONY: run test test-browser audit lint format bench wrk soak check-deploy chromium clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then scripts/find-python; exit 1; fi
@@ -40,8 +40,35 @@ chromium:
 test: $(VENV)/.installed chromium
 	$(BIN)/pytest
 
+# Browser tests alone: flows, accessibility (axe-core), layout; screenshots go to
+# test-artifacts/screenshots/ for people to look at.
 test-browser: $(VENV)/.installed chromium
 	$(BIN)/pytest -m browser
+
+# Lighthouse (npm, pinned in package-lock.json) for the article page, mobile and desktop,
+# against a production-like gunicorn on loopback. Not part of `make test`.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: $(VENV)/.installed chromium node_modules/.installed
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python audit/run.py
+
+# Load test (wrk, from Debian) of gunicorn with production settings on loopback, side by
+# side with a static file; figures go to bench/results/latest.json. Not part of `make test`.
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } \
+	  || { echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; }
+
+bench: $(VENV)/.installed wrk
+	$(BIN)/python bench/run.py
+
+# Soak and faults (soak/run.py): 60 s of readers, 10 commenters (posting, editing, double
+# submitting) and a moderator against gunicorn with production settings on loopback, a
+# worker killed and PostgreSQL restarted mid-run, then an audit of what was stored; on
+# SQLite, then PostgreSQL. SOAK_DATABASE=sqlite|postgres, SOAK_SECONDS=60. Not in `make test`.
+soak: $(VENV)/.installed
+	$(BIN)/python soak/run.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -57,4 +84,4 @@ check-deploy: $(VENV)/.installed
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts node_modules audit/.data audit/reports

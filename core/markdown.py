@@ -65,7 +65,7 @@ class _PullQuoteProcessor(Treeprocessor):
 
 
 class PullQuotes(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md):  # Python-Markdown's name
         # Before "inline" (20): the paragraph still holds the raw marker.
         md.treeprocessors.register(_PullQuoteProcessor(md), "pull_quotes", 25)
 

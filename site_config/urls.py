@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import condition
+from django.views.generic import RedirectView
 
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from core import views as core_views
@@ -17,6 +18,13 @@ admin.site.site_title = "Meridian newsroom"
 sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "faq": FaqSitemap}
 
 urlpatterns = [
+    # Nor is the admin's own password form: it would skip allauth's rate limit, its
+    # re-authentication and the mail that tells the owner. Staff use the site's page.
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),

@@ -187,9 +187,7 @@ def test_conditional_get_answers_304_until_something_changes(client, piece, comm
     assert changed.headers["ETag"] != etag
 
 
-def test_the_cached_page_follows_the_discussion_closing_by_itself(
-    client, make_article, settings
-):
+def test_the_cached_page_follows_the_discussion_closing_by_itself(client, make_article, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 1
     closing = make_article(
         "Closing soon",

@@ -37,6 +37,7 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 _LOADED_AT = time.time()
+(ARTIFACTS / "axe-results.json").unlink(missing_ok=True)  # this run's results only
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -73,29 +74,31 @@ def browser():
 _PROJECT_APPS = {"core", "accounts", "articles", "faq", "comments"}
 
 
+_data_migrations: list = []
+
+
 def _rerun_data_migrations() -> None:
     """Run the project's data migrations (RunPython: the staff groups and their
     permissions) again, in order, against the final migration state."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.operations.special import RunPython
+    if not _data_migrations:  # found once a session: the migrations do not change
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+        from django.db.migrations.operations.special import RunPython
 
-    loader = MigrationExecutor(connection).loader
-    plan = [
-        key
-        for leaf in loader.graph.leaf_nodes()
-        for key in loader.graph.forwards_plan(leaf)
-        if key[0] in _PROJECT_APPS
-    ]
-    apps = loader.project_state().apps
-    done = set()
-    for key in plan:
-        if key in done:
-            continue
-        done.add(key)
-        for operation in loader.graph.nodes[key].operations:
-            if isinstance(operation, RunPython):
-                operation.code(apps, None)  # they only touch rows, never the schema
+        loader = MigrationExecutor(connection).loader
+        apps = loader.project_state().apps
+        seen = set()
+        for leaf in sorted(loader.graph.leaf_nodes()):
+            for key in loader.graph.forwards_plan(leaf):
+                if key[0] in _PROJECT_APPS and key not in seen:
+                    seen.add(key)
+                    _data_migrations.extend(
+                        (operation.code, apps)
+                        for operation in loader.graph.nodes[key].operations
+                        if isinstance(operation, RunPython)
+                    )
+    for code, apps in _data_migrations:
+        code(apps, None)  # they only touch rows, never the schema
 
 
 @pytest.fixture(autouse=True)

@@ -31,8 +31,9 @@ def wide_elements(page) -> list[str]:
           for (const el of document.querySelectorAll('body *')) {
             const box = el.getBoundingClientRect();
             if (box.width && box.right > limit + 1) {
+              const classes = typeof el.className === 'string' ? el.className : '';
               out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+                (classes ? '.' + classes.split(' ').join('.') : '') +
                 ' right=' + Math.round(box.right));
             }
           }

@@ -4,7 +4,7 @@ look at (test-artifacts/screenshots/, not compared pixel by pixel)."""
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, SMALL_PHONE, screenshot
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, SMALL_PHONE, screenshot
 from .pages import ARTICLE, MAIN_PAGES, no_horizontal_overflow, wide_elements
 
 pytestmark = pytest.mark.browser
@@ -94,3 +94,24 @@ def test_contents_sit_beside_the_piece_on_desktop_and_fold_away_on_phones(
     assert phone.url.endswith("#" + phone.evaluate("() => location.hash.slice(1)"))
     target = phone.evaluate("() => document.querySelector(location.hash).tagName")
     assert target == "H2"
+
+
+def test_the_piece_prints_as_a_page_of_text(browser_context, showcase):
+    page = browser_context(viewport=DESKTOP).open()
+    page.goto(ARTICLE)
+    page.emulate_media(media="print")
+    assert page.locator(".article__body").is_visible()
+    assert page.locator(".faq").is_visible()
+    for screen_only in (".site-header", ".toc", ".discussion", ".site-footer"):
+        assert not page.locator(screen_only).first.is_visible(), screen_only
+    address = page.locator(".article__address")
+    assert address.is_visible()
+    assert address.inner_text().endswith(ARTICLE)
+    # Links in the text print their address.
+    after = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.prose a[href]'), '::after').content"
+    )
+    assert "/articles/" in after
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshot(page, "article-print-desktop-light")
+    page.pdf(path=str(SCREENSHOTS / "article-print.pdf"), format="A4")

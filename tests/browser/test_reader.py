@@ -13,9 +13,7 @@ pytestmark = pytest.mark.browser
 GUIDE = "/articles/effectiveness-of-international-sanctions/"
 
 
-def test_reader_goes_from_the_front_page_through_the_piece_to_its_guide(
-    browser_context, showcase
-):
+def test_reader_goes_from_the_front_page_through_the_piece_to_its_guide(browser_context, showcase):
     page = browser_context(viewport=DESKTOP).open()
     page.goto("/")
     lead = page.locator(".card").first

@@ -1,5 +1,11 @@
 """Security fixtures: the comment fixtures, every role of the site, and a clean cache."""
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -47,3 +53,59 @@ def signed_in(client_class, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+# Production processes --------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_SECRET = "production-secret-for-tests-" + "s" * 40
+
+
+def run_python(code: str, *, env: dict[str, str], timeout: int = 120):
+    """Run `code` in a fresh interpreter in the project, with only `env` for Django."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def production_env(database: Path, **extra: str) -> dict[str, str]:
+    """Production settings, as a deployment sets them (HTTPS on, DEBUG off)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "site_config.settings",
+        "DJANGO_SECRET_KEY": PRODUCTION_SECRET,
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """An SQLite file with every migration applied, made once; copy it before writing."""
+    database = tmp_path_factory.mktemp("sqlite") / "migrated.sqlite3"
+    code = (
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0); call_command('createcachetable')"
+    )
+    result = run_python(code, env=production_env(database))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return database
+
+
+@pytest.fixture
+def fresh_sqlite(migrated_sqlite, tmp_path) -> Path:
+    copy = tmp_path / "site.sqlite3"
+    shutil.copyfile(migrated_sqlite, copy)
+    return copy

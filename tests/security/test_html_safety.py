@@ -37,7 +37,7 @@ def test_an_unescaped_attribute_is_caught(payload):
 def test_a_json_script_that_can_be_closed_from_inside_is_caught():
     head = '<script type="application/ld+json">{"headline": "%s"}</script>'
     assert not check_html(PAGE.replace("</head>", head % "safe" + "</head>"))
-    broken = head % '</script><script>alert(1)</script>'
+    broken = head % "</script><script>alert(1)</script>"
     assert check_html(PAGE.replace("</head>", broken + "</head>"))
     assert check_html(PAGE.replace("</head>", head % "a < b" + "</head>"))
 

@@ -95,7 +95,8 @@ PAYLOADS: list[Payload] = [
         ("a-javascript-case", '<a href="JaVaScRiPt:alert(1)">click</a>'),
         (
             "a-javascript-entities",
-            '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+            '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;'
+            'alert(1)">x</a>',
         ),
         ("a-javascript-tab", '<a href="java&#x09;script:alert(1)">tab</a>'),
         ("a-javascript-space", '<a href=" javascript:alert(1)">space</a>'),

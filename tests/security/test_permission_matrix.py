@@ -1,0 +1,458 @@
+"""Who may do what: every URL and admin view, for every role, against the expected status.
+
+Roles: an anonymous visitor, a reader (verified email), a suspended reader, an editor, a
+moderator and a superuser. Each row of the matrix is one URL with one method and the
+status each role must get; `test_the_matrix_covers_every_url` checks that no URL of the
+site is left out. Object-level rules follow: nobody edits, withdraws or sees another
+reader's comment where they should not, and a suspended reader can change nothing.
+
+The expected statuses come from the roles in DESIGN.md, not from the code: editors write
+pieces, topics, authors and FAQ items and read comments; moderators decide on comments,
+sanction and keep the blocklists; nobody deletes a comment, a sanction or a blocklist
+entry; only superusers manage people and groups.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pytest
+import reversion
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from reversion.models import Version
+
+from articles.models import Article
+from comments import services
+from comments.models import BlockedEmailDomain, BlockedTerm, Comment, Sanction
+from core.roles import EDITORS
+from faq.models import FaqItem
+
+pytestmark = pytest.mark.django_db
+State = Comment.State
+ROLES = ("anonymous", "reader", "suspended", "editor", "moderator", "superuser")
+
+
+@dataclass
+class Row:
+    """One URL and method; `expect` is the status per role, in ROLES order."""
+
+    name: str
+    expect: tuple[int, ...]
+    method: str = "GET"
+    args: tuple = ()
+    data: dict = field(default_factory=dict)
+    query: str = ""
+    kwargs: dict = field(default_factory=dict)
+
+    def url(self, w: dict) -> str:
+        args = [w[a] if isinstance(a, str) and a in w else a for a in self.args]
+        base = reverse(self.name, args=args or None, kwargs=self.kwargs or None)
+        return f"{base}?{self.query}" if self.query else base
+
+
+def every(status: int) -> tuple[int, ...]:
+    return (status,) * len(ROLES)
+
+
+def signed_in(status: int, anonymous: int = 302) -> tuple[int, ...]:
+    return (anonymous, *(status,) * (len(ROLES) - 1))
+
+
+# Staff pages: anonymous, reader and suspended reader go to sign in (302); staff by role.
+def staff(editor: int, moderator: int, superuser: int) -> tuple[int, ...]:
+    return (302, 302, 302, editor, moderator, superuser)
+
+
+MODERATORS_ONLY = (302, 403, 403, 403, 200, 200)
+MODERATOR_ACTS = (302, 403, 403, 403, 302, 302)
+
+PUBLIC_ROWS = [
+    Row("articles:home", every(200)),
+    Row("articles:detail", every(200), args=("piece_slug",)),
+    Row("articles:detail", every(404), args=("draft_slug",)),
+    Row("articles:preview", (404, 404, 404, 200, 404, 200), args=("draft_slug",)),
+    Row("articles:preview", (404, 404, 404, 200, 404, 200), args=("piece_slug",)),
+    Row("articles:topic", every(200), args=("topic_slug",)),
+    Row("articles:author", every(200), args=("author_slug",)),
+    Row("articles:search", every(200), query="q=sanctions"),
+    Row("articles:feed", every(200)),
+    Row("faq:index", every(200)),
+    Row("sitemap", every(200)),
+    Row("robots", every(200)),
+    Row("healthz", every(200)),
+    Row("healthz", every(405), method="POST"),
+]
+
+ACCOUNT_ROWS = [
+    Row("account_login", signed_in(302, anonymous=200)),
+    Row("account_signup", signed_in(302, anonymous=200)),
+    Row("account_logout", signed_in(200)),
+    Row("account_reset_password", every(200)),
+    Row("account_reset_password_done", every(200)),
+    Row("account_reset_password_from_key", every(200), kwargs={"uidb36": "zz", "key": "bad"}),
+    Row("account_reset_password_from_key_done", every(200)),
+    Row("account_confirm_email", every(200), kwargs={"key": "not-a-real-key"}),
+    Row("account_email_verification_sent", every(200)),
+    Row("account_inactive", every(200)),
+    Row("account_confirm_login_code", every(302)),
+    Row("account_email", signed_in(200)),
+    Row("account_change_password", signed_in(200)),
+    Row("account_set_password", signed_in(302)),
+    Row("account_reauthenticate", signed_in(200)),
+    Row("accounts:profile", signed_in(200)),
+    Row("accounts:export", signed_in(200)),
+    Row("accounts:export", signed_in(405), method="POST"),
+    # Newsroom accounts are closed by an administrator, not from the reader page.
+    Row("accounts:delete", (302, 200, 200, 403, 403, 403)),
+]
+
+COMMENT_ROWS = [
+    Row("comments:mine", signed_in(200)),
+    Row("comments:locate", every(302), args=("theirs",)),
+    Row("comments:locate", every(302), args=("pending_theirs",)),
+    Row("comments:post", every(302), method="POST", args=("piece_pk",), data={"body": "Hi."}),
+    Row("comments:post", every(404), method="POST", args=("draft_pk",), data={"body": "Hi."}),
+    Row("comments:reply", every(302), args=("theirs",)),
+    Row("comments:reply", every(302), method="POST", args=("theirs",), data={"body": "Yes."}),
+    Row("comments:reply", every(404), args=("on_draft",)),
+    # Another reader's comment: not found for anyone but its author (superusers included).
+    Row("comments:edit", signed_in(404), args=("theirs",)),
+    Row("comments:edit", signed_in(404), method="POST", args=("theirs",), data={"body": "X"}),
+    Row("comments:withdraw", signed_in(404), args=("theirs",)),
+    Row("comments:withdraw", signed_in(404), method="POST", args=("theirs",)),
+    Row("comments:report", signed_in(200), args=("theirs",)),
+    Row("comments:report", signed_in(404), args=("pending_theirs",)),
+    # A suspended reader's report is refused on the form (200, nothing stored).
+    Row(
+        "comments:report",
+        (302, 302, 200, 302, 302, 302),
+        method="POST",
+        args=("theirs",),
+        data={"reason": "spam"},
+    ),
+    Row("comments:recommend", every(302), method="POST", args=("theirs",)),
+    Row("comments:recommend", every(404), method="POST", args=("pending_theirs",)),
+    Row("comments:recommend", every(405), args=("theirs",)),
+]
+
+MODERATION_ROWS = [
+    Row("moderation:queue", MODERATORS_ONLY),
+    Row("moderation:queue", MODERATORS_ONLY, query="queue=reported"),
+    Row("moderation:next", MODERATORS_ONLY),
+    Row("moderation:item", MODERATORS_ONLY, args=("pending_theirs",)),
+    Row(
+        "moderation:act",
+        MODERATOR_ACTS,
+        method="POST",
+        args=("queued",),
+        data={"action": "approve"},
+    ),
+    Row("moderation:act", (302, 403, 403, 403, 405, 405), args=("queued",)),
+    Row("moderation:undo", MODERATOR_ACTS, method="POST"),
+]
+
+# What each role may do in the admin, per registered model (v: view, a: add, c: change,
+# d: delete). Nobody adds comments (readers write them) or deletes comments, sanctions or
+# blocklist entries (they are withdrawn, removed, lifted or switched off).
+MAY = {
+    "articles.article": {"editor": "vac", "superuser": "vacd"},
+    "articles.topic": {"editor": "vac", "superuser": "vacd"},
+    "articles.author": {"editor": "vac", "superuser": "vacd"},
+    "faq.faqitem": {"editor": "vac", "superuser": "vacd"},
+    "comments.comment": {"editor": "v", "moderator": "vc", "superuser": "vc"},
+    "comments.sanction": {"moderator": "vc", "superuser": "vc"},
+    "comments.blockedterm": {"moderator": "vac", "superuser": "vac"},
+    "comments.blockedemaildomain": {"moderator": "vac", "superuser": "vac"},
+    "auth.group": {"superuser": "vacd"},
+    "account.emailaddress": {"superuser": "vacd"},
+    "accounts.user": {"superuser": "vacd"},
+}
+OBJECT_FOR = {
+    "articles.article": "piece_pk",
+    "articles.topic": "topic_pk",
+    "articles.author": "author_pk",
+    "faq.faqitem": "faq_pk",
+    "comments.comment": "theirs",
+    "comments.sanction": "sanction_pk",
+    "comments.blockedterm": "term_pk",
+    "comments.blockedemaildomain": "domain_pk",
+    "auth.group": "group_pk",
+    "account.emailaddress": "emailaddress_pk",
+    "accounts.user": "user_pk",
+}
+
+
+def _admin_status(label: str, needs: str) -> tuple[int, ...]:
+    """`needs`: any of these letters lets a role in (e.g. "vc" for the change page)."""
+    may = MAY[label]
+    return staff(*(200 if set(needs) & set(may.get(role, "")) else 403 for role in ROLES[3:]))
+
+
+def _admin_rows() -> list[Row]:
+    rows = []
+    for label in MAY:
+        app, model = label.split(".")
+        prefix = f"admin:{app}_{model}"
+        obj = OBJECT_FOR[label]
+        rows += [
+            Row(f"{prefix}_changelist", _admin_status(label, "vc")),
+            Row(f"{prefix}_add", _admin_status(label, "a")),
+            Row(f"{prefix}_change", _admin_status(label, "vc"), args=(obj,)),
+            Row(f"{prefix}_history", _admin_status(label, "vc"), args=(obj,)),
+            Row(f"{prefix}_delete", _admin_status(label, "d"), args=(obj,)),
+        ]
+    for label in ("articles.article", "faq.faqitem"):  # django-reversion's pages
+        app, model = label.split(".")
+        version = "piece_version" if model == "article" else "faq_version"
+        rows += [
+            Row(f"admin:{app}_{model}_recoverlist", _admin_status(label, "a")),
+            Row(
+                f"admin:{app}_{model}_revision",
+                _admin_status(label, "c"),
+                args=(OBJECT_FOR[label], version),
+            ),
+        ]
+    apps_of = {
+        "auth": ["auth.group"],
+        "account": ["account.emailaddress"],
+        "accounts": ["accounts.user"],
+        "articles": ["articles.article", "articles.topic", "articles.author"],
+        "faq": ["faq.faqitem"],
+        "comments": [label for label in MAY if label.startswith("comments.")],
+    }
+    for app, labels in apps_of.items():
+        allowed = [any(MAY[label].get(role) for label in labels) for role in ROLES[3:]]
+        rows.append(
+            Row(
+                "admin:app_list",
+                staff(*(200 if a else 404 for a in allowed)),
+                kwargs={"app_label": app},
+            )
+        )
+    rows += [
+        Row("admin:index", staff(200, 200, 200)),
+        # Signed-in staff are sent on to the admin; signed-in readers are refused.
+        Row("admin:login", (302, 403, 403, 302, 302, 302)),
+        Row("admin:logout", staff(405, 405, 405), method="GET"),
+        Row("admin:jsi18n", staff(200, 200, 200)),
+        # The admin's password form sends staff to the site's own (allauth) page.
+        Row("admin:password_change", every(302)),
+        Row("admin_password_change", every(302)),
+        Row("admin:password_change_done", staff(200, 200, 200)),
+        Row("admin:auth_user_password_change", staff(403, 403, 200), args=("user_pk",)),
+        Row("admin:view_on_site", staff(302, 302, 302), args=("article_type", "piece_pk")),
+        Row(
+            "admin:autocomplete",
+            staff(200, 403, 200),
+            query=urlencode(
+                {"app_label": "articles", "model_name": "article", "field_name": "topics"}
+            ),
+        ),
+        Row("admin:faq_faqitem_promote", staff(200, 403, 200), args=("theirs",)),
+        Row("admin:comments_comment_undo", staff(403, 302, 302), method="POST"),
+        Row("admin:comments_comment_undo", staff(405, 405, 405)),
+    ]
+    return rows
+
+
+ROWS = PUBLIC_ROWS + ACCOUNT_ROWS + COMMENT_ROWS + MODERATION_ROWS + _admin_rows()
+
+# URL names deliberately not in the matrix, and why.
+NOT_IN_THE_MATRIX = {
+    "admin:articles_article_recover": "a deleted piece's version: covered by recoverlist",
+    "admin:faq_faqitem_recover": "a deleted item's version: covered by recoverlist",
+}
+
+
+@pytest.fixture
+def world(settings, make_user, make_article, make_topic, make_author, moderator, editor, superuser):
+    """Everything the matrix's URLs point at, and one signed-in client per role."""
+    settings.COMMENTS_REPORT_THRESHOLD = 0  # reports in the matrix must not hide the comment
+    reader = make_user("reader@example.com", display_name="Reader")
+    suspended = make_user("suspended@example.com", display_name="Suspended")
+    other = make_user("other@example.com", display_name="Other Reader")
+    topic, author = make_topic("Sanctions", slug="sanctions"), make_author(slug="jo")
+    piece = make_article("A piece", slug="a-piece", topics=[topic], authors=[author])
+    draft = make_article("A draft", slug="a-draft", status=Article.Status.DRAFT)
+    with reversion.create_revision():
+        piece.save()
+        faq = FaqItem.objects.create(question="Why?", answer="Because.", article=piece)
+    theirs = services.post_comment(target=piece, author=other, body="Their published view.").comment
+    services.change_state(comment=theirs, to_state=State.APPROVED, actor=moderator)
+    pending_theirs = services.post_comment(
+        target=piece, author=other, body="Their pending view."
+    ).comment
+    services.change_state(comment=pending_theirs, to_state=State.PENDING, actor=moderator)
+    queued = services.post_comment(target=piece, author=other, body="Waiting in line.").comment
+    services.change_state(comment=queued, to_state=State.PENDING, actor=moderator)
+    on_draft = Comment.objects.create(target=draft, author=other, body="x", state=State.APPROVED)
+    sanction = services_suspend(suspended, moderator)
+    w = {
+        "piece_slug": piece.slug,
+        "draft_slug": draft.slug,
+        "piece_pk": piece.pk,
+        "draft_pk": draft.pk,
+        "topic_slug": topic.slug,
+        "author_slug": author.slug,
+        "topic_pk": topic.pk,
+        "author_pk": author.pk,
+        "faq_pk": faq.pk,
+        "theirs": theirs.pk,
+        "pending_theirs": pending_theirs.pk,
+        "queued": queued.pk,
+        "on_draft": on_draft.pk,
+        "sanction_pk": sanction.pk,
+        "term_pk": BlockedTerm.objects.create(term="blocked").pk,
+        "domain_pk": BlockedEmailDomain.objects.create(domain="spam.example").pk,
+        "group_pk": Group.objects.get(name=EDITORS).pk,
+        "emailaddress_pk": EmailAddress.objects.get(user=other).pk,
+        "user_pk": other.pk,
+        "article_type": ContentType.objects.get_for_model(Article).pk,
+        "piece_version": Version.objects.get_for_object(piece).first().pk,
+        "faq_version": Version.objects.get_for_object(faq).first().pk,
+    }
+    users = {
+        "anonymous": None,
+        "reader": reader,
+        "suspended": suspended,
+        "editor": editor,
+        "moderator": moderator,
+        "superuser": superuser,
+    }
+    clients = {}
+    for n, (role, user) in enumerate(users.items()):
+        client = Client(REMOTE_ADDR=f"192.0.2.{n + 10}")  # one address each: own rate limits
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    w.update(users=users, clients=clients, objects={"theirs": theirs, "pending": pending_theirs})
+    return w
+
+
+def services_suspend(user, moderator) -> Sanction:
+    from comments import moderation
+
+    return moderation.suspend_commenter(
+        user=user, moderator=moderator, days=7, reason="Cooling off."
+    )
+
+
+def test_every_role_gets_the_expected_status_everywhere(world, capsys):
+    mismatches = []
+    cells = 0
+    for row in ROWS:
+        url = row.url(world)
+        for role, expected in zip(ROLES, row.expect, strict=True):
+            client = world["clients"][role]
+            send = client.post if row.method == "POST" else client.get
+            response = send(url, row.data) if row.method == "POST" else send(url)
+            cells += 1
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{row.method} {url} as {role}: {response.status_code}, expected {expected}"
+                )
+    with capsys.disabled():
+        print(f"\npermission matrix: {len(ROWS)} URLs x {len(ROLES)} roles = {cells} cells")
+    assert not mismatches, "\n".join(mismatches)
+    assert cells >= 600
+
+
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_the_matrix_covers_every_url():
+    covered = {row.name for row in ROWS} | set(NOT_IN_THE_MATRIX)
+    missing = sorted(_url_names(get_resolver().url_patterns) - covered)
+    assert missing == []
+
+
+def test_the_matrix_covers_every_registered_model():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(MAY)
+
+
+# Object-level rules ------------------------------------------------------------------
+
+
+def test_nobody_edits_or_withdraws_another_readers_comment(world):
+    theirs = world["objects"]["theirs"]
+    for role in ROLES[1:]:
+        client = world["clients"][role]
+        client.post(reverse("comments:edit", args=[theirs.pk]), {"body": f"Hijacked by {role}"})
+        client.post(reverse("comments:withdraw", args=[theirs.pk]))
+    theirs.refresh_from_db()
+    assert theirs.body == "Their published view."
+    assert theirs.state == State.APPROVED
+    assert not theirs.revisions.exists()
+    assert list(theirs.events.values_list("to_state", flat=True)) == ["pending", "approved"]
+
+
+def test_another_readers_pending_comment_is_on_nobody_elses_page(world):
+    pending = world["objects"]["pending"]
+    piece_url = reverse("articles:detail", args=[world["piece_slug"]])
+    marker = f'id="comment-{pending.pk}"'
+    for role in ROLES:
+        client = world["clients"][role]
+        for url in (piece_url, reverse("articles:home"), reverse("faq:index")):
+            html = client.get(url).content.decode()
+            assert marker not in html, (role, url)
+            assert "Their pending view." not in html, (role, url)
+        if role != "anonymous":
+            assert (
+                "Their pending view." not in client.get(reverse("comments:mine")).content.decode()
+            )
+        located = client.get(reverse("comments:locate", args=[pending.pk]))
+        assert located["Location"].endswith("#discussion"), role  # not its anchor
+    author = Client()
+    author.force_login(pending.author)
+    assert marker in author.get(piece_url).content.decode()
+
+
+def test_a_suspended_reader_changes_nothing(world):
+    client = world["clients"]["suspended"]
+    suspended = world["users"]["suspended"]
+    theirs = world["objects"]["theirs"]
+    before = Comment.objects.count()
+    posted = client.post(reverse("comments:post", args=[world["piece_pk"]]), {"body": "Let me."})
+    replied = client.post(reverse("comments:reply", args=[theirs.pk]), {"body": "And me."})
+    assert posted.status_code == replied.status_code == 302
+    assert Comment.objects.count() == before
+    assert not Comment.objects.filter(author=suspended).exists()
+    client.post(reverse("comments:report", args=[theirs.pk]), {"reason": "spam"})
+    assert not theirs.reports.filter(reporter=suspended).exists()
+    page = client.get(world_piece_url(world)).content.decode()
+    assert "Cooling off." in page  # told why
+
+
+def world_piece_url(world) -> str:
+    return reverse("articles:detail", args=[world["piece_slug"]])
+
+
+def test_readers_and_editors_cannot_moderate_by_posting(world):
+    queued = Comment.objects.get(pk=world["queued"])
+    for role in ("anonymous", "reader", "suspended", "editor"):
+        client = world["clients"][role]
+        client.post(reverse("moderation:act", args=[queued.pk]), {"action": "approve"})
+        client.post(
+            reverse("admin:comments_comment_change", args=[queued.pk]),
+            {"state": "approved", "reason": "sneaky"},
+        )
+        client.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "approve_selected", "_selected_action": [queued.pk]},
+        )
+    queued.refresh_from_db()
+    assert queued.state == State.PENDING
+    assert queued.events.count() == 2
