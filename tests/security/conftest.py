@@ -82,7 +82,7 @@ def run_python(code: str, *, env: dict[str, str], timeout: int = 120):
 def production_env(database: Path, **extra: str) -> dict[str, str]:
     """Production settings, as a deployment sets them (HTTPS on, DEBUG off)."""
     return {
-        "DJANGO_SETTINGS_MODULE": "site_config.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.security.production_settings",
         "DJANGO_SECRET_KEY": PRODUCTION_SECRET,
         "DJANGO_ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": f"sqlite:///{database}",
