@@ -77,14 +77,7 @@ class ArticleAdmin(VersionAdmin):
         self.warn_about_unpublished_links(request, article)
 
     def warn_about_unpublished_links(self, request: HttpRequest, article: Article) -> None:
-        if not article.linked_slugs:
-            return
-        live = set(
-            Article.objects.published()
-            .filter(slug__in=article.linked_slugs)
-            .values_list("slug", flat=True)
-        )
-        missing = [slug for slug in article.linked_slugs if slug not in live]
+        missing = article.unpublished_links()
         if missing:
             messages.warning(
                 request,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.markdown import html_to_text, render_article_markdown
 
-from .links import linked_article_slugs
+from .links import linked_article_slugs, unlink_articles
 
 
 class Topic(models.Model):
@@ -175,6 +175,22 @@ class Article(models.Model):
         self.body_text = html_to_text(rendered.html)
         self.word_count = len(self.body_text.split())
         self.linked_slugs = linked_article_slugs(rendered.html)
+
+    def unpublished_links(self) -> list[str]:
+        """Slugs of the pieces this one links to that readers cannot see (yet)."""
+        if not self.linked_slugs:
+            return []
+        live = set(
+            Article.objects.published()
+            .filter(slug__in=self.linked_slugs)
+            .values_list("slug", flat=True)
+        )
+        return [slug for slug in self.linked_slugs if slug not in live]
+
+    def body_for_readers(self) -> str:
+        """The rendered body, links to pieces readers cannot see turned into their words:
+        never a link to a page that answers 404."""
+        return unlink_articles(self.body_html, set(self.unpublished_links()))
 
     @property
     def is_published(self) -> bool:

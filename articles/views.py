@@ -12,7 +12,6 @@ from core import placeholders
 from faq.views import faq_context
 
 from . import caching
-from .links import unlink_articles
 from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
 from .structured_data import article_json_ld
@@ -42,19 +41,9 @@ def _render_article(
     reader's CSRF token and address (core.placeholders): filled in here, or, for a page
     that is itself cached, as each reader is served (articles.caching)."""
     prefetch_related_objects([article], *_page_lookups())
-    unpublished_links = (
-        set(article.linked_slugs)
-        - set(
-            Article.objects.published()
-            .filter(slug__in=article.linked_slugs)
-            .values_list("slug", flat=True)
-        )
-        if article.linked_slugs
-        else set()
-    )
     context = {
         "article": article,
-        "body_html": unlink_articles(article.body_html, unpublished_links),
+        "body_html": article.body_for_readers(),
         "related_guides": [link.guide for link in article.guide_links.all()],
         "preview": preview,
         "article_ld": article_json_ld(request, article),
@@ -63,9 +52,9 @@ def _render_article(
     }
     if for_cache:
         context["csrf_token"] = placeholders.CSRF_TOKEN
-        return render(request, "articles/article_detail.html", context)
     response = render(request, "articles/article_detail.html", context)
-    response.content = placeholders.fill(request, response.content)
+    if not for_cache:
+        response.content = placeholders.fill(request, response.content)
     return response
 
 
