@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 audit: $(VENV)/.installed chromium node_modules/.installed
-	CHROME_PATH=/usr/bin/chromium $(BIN)/python audit/run.py
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m audit.run
 
 # Load test (wrk, from Debian) of gunicorn with production settings on loopback, side by
 # side with a static file; figures go to bench/results/latest.json. Not part of `make test`.
@@ -61,14 +61,14 @@ wrk:
 	  || { echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; }
 
 bench: $(VENV)/.installed wrk
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 # Soak and faults (soak/run.py): 60 s of readers, 10 commenters (posting, editing, double
 # submitting) and a moderator against gunicorn with production settings on loopback, a
 # worker killed and PostgreSQL restarted mid-run, then an audit of what was stored; on
 # SQLite, then PostgreSQL. SOAK_DATABASE=sqlite|postgres, SOAK_SECONDS=60. Not in `make test`.
 soak: $(VENV)/.installed
-	$(BIN)/python soak/run.py
+	$(BIN)/python -m soak.run
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -12,18 +12,16 @@ AUDIT_PAGES="/ /faq/" audits other pages as well (the article is always audited)
 
 import json
 import os
-import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import loopback
+
+ROOT = loopback.ROOT
 HERE = ROOT / "audit"
 DATA = HERE / ".data"
 REPORTS = HERE / "reports"
@@ -53,33 +51,11 @@ def free_port() -> int:
 
 PORT = int(os.environ.get("AUDIT_PORT", "0")) or free_port()
 BASE = f"http://127.0.0.1:{PORT}"
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "site_config.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "audit-" + secrets.token_hex(24),
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    # Plain HTTP on loopback: a TLS proxy would sit in front in production.
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DATABASE_URL": f"sqlite:///{DATA / 'audit.sqlite3'}",
-    "REDIS_URL": "",
-    "DJANGO_LOG_LEVEL": "WARNING",
-    "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
-}
-
-
-def manage(*args: str) -> None:
-    result = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+ENV = loopback.production_env(
+    "audit",
+    database_url=f"sqlite:///{DATA / 'audit.sqlite3'}",
+    CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+)
 
 
 def prepare() -> None:
@@ -90,41 +66,7 @@ def prepare() -> None:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
     REPORTS.mkdir(parents=True, exist_ok=True)
-    manage("collectstatic", "--no-input", "-v", "0")
-    manage("migrate", "--no-input", "-v", "0")
-    manage("createcachetable")
-    manage("load_launch_content")
-
-
-def start_server() -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603 - gunicorn from this venv, on loopback
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "site_config.wsgi",
-            "--workers=2",
-            f"--bind=127.0.0.1:{PORT}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310 - http on loopback
-            return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    sys.exit("gunicorn did not answer on /healthz")
-
-
-def stop(server: subprocess.Popen) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        server.kill()
+    loopback.prepare_site(ENV)
 
 
 def lighthouse(path: str, form_factor: str) -> dict:
@@ -176,7 +118,7 @@ def lighthouse(path: str, form_factor: str) -> dict:
 
 def main() -> None:
     prepare()
-    server = start_server()
+    server = loopback.start_gunicorn(ENV, port=PORT)
     pages = [ARTICLE] + [p for p in os.environ.get("AUDIT_PAGES", "").split() if p != ARTICLE]
     results = {}
     try:
@@ -184,7 +126,7 @@ def main() -> None:
             for form_factor in ("mobile", "desktop"):
                 results.setdefault(path, {})[form_factor] = lighthouse(path, form_factor)
     finally:
-        stop(server)
+        loopback.stop(server)
     version = json.loads((ROOT / "node_modules" / "lighthouse" / "package.json").read_text())
     RESULTS.write_text(
         json.dumps(

@@ -15,14 +15,15 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import loopback
+
+ROOT = loopback.ROOT
 DATA = ROOT / "bench" / ".data"
 RESULTS = ROOT / "bench" / "results"
 PORT = int(os.environ.get("BENCH_PORT", "8089"))
@@ -31,22 +32,15 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS, THREADS, WORKERS = 16, 2, 2
 PIECE = "/articles/north-korea-southeast-asia-strategy/"
 
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "site_config.settings",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "bench-" + secrets.token_hex(24),
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    # Plain HTTP on loopback: no TLS proxy in front of this benchmark.
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_HSTS_SECONDS": "0",
-    "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{DATA / 'bench.sqlite3'}"),
+ENV = loopback.production_env(
+    "bench",
+    database_url=os.environ.get("DATABASE_URL", f"sqlite:///{DATA / 'bench.sqlite3'}"),
     # Production runs with Redis (README); BENCH_REDIS_URL= (empty) measures the database cache.
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+    REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
     # The benchmark measures the cost of posting, not the per-reader limit.
-    "COMMENTS_RATE_LIMIT": "1000000/m",
-    "COMMENTS_DUPLICATE_WINDOW_SECONDS": "1",
-}
+    COMMENTS_RATE_LIMIT="1000000/m",
+    COMMENTS_DUPLICATE_WINDOW_SECONDS="1",
+)
 
 SETUP_SESSION = """
 import secrets
@@ -69,61 +63,23 @@ print(session.session_key)
 """
 
 
-def manage(*args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+def manage(*args: str) -> str:
+    return loopback.manage(ENV, *args)
 
 
 def prepare() -> tuple[str, str]:
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    manage("collectstatic", "--no-input", "-v", "0")
-    manage("migrate", "--no-input", "-v", "0")
-    manage("createcachetable")
-    manage("load_launch_content")
+    loopback.prepare_site(ENV)
     print(manage("seed_discussion", PIECE.split("/")[2], "--comments", "1000", "--force").strip())
     session_key = manage("shell", "-c", SETUP_SESSION).strip().splitlines()[-1]
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
     return session_key, "/static/" + manifest["paths"]["css/site.css"]
 
 
-def start_server() -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "site_config.wsgi",
-            f"--workers={WORKERS}",
-            f"--bind=127.0.0.1:{PORT}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not answer on /healthz")
-
-
 def worker_memory(server: subprocess.Popen) -> list[dict]:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     workers = []
-    for pid in children:
+    for pid in loopback.worker_pids(server):
         status = Path(f"/proc/{pid}/status").read_text()
         fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
         workers.append(
@@ -201,7 +157,7 @@ end
 """,
     )
 
-    server = start_server()
+    server = loopback.start_gunicorn(ENV, port=PORT, workers=WORKERS)
     try:
         scenarios = [
             ("static file", static_path, {}, None),
@@ -224,8 +180,7 @@ end
             print(f"  {name:<32} {figures['requests_per_second']:>9.1f} req/s")
         memory = worker_memory(server)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        loopback.stop(server)
 
     static_rps = results[0]["requests_per_second"]
     for row in results:

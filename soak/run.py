@@ -45,7 +45,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import loopback
+
+ROOT = loopback.ROOT
 RESULTS = ROOT / "soak" / "results"
 SECONDS = int(os.environ.get("SOAK_SECONDS", "60"))
 PORT = int(os.environ.get("SOAK_PORT", "8093"))
@@ -135,39 +137,20 @@ def environment(database: str, folder: Path) -> dict[str, str]:
         if database == "sqlite"
         else POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_DB}"
     )
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COMMENTS_"))},
-        "DJANGO_SETTINGS_MODULE": "site_config.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "soak-" + secrets.token_hex(24),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain HTTP on loopback: no TLS proxy in front of this test.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": url,
+    return loopback.production_env(
+        "soak",
+        database_url=url,
         # The database cache (no Redis): the harder case, every cache write is a row.
-        "REDIS_URL": os.environ.get("SOAK_REDIS_URL", ""),
+        REDIS_URL=os.environ.get("SOAK_REDIS_URL", ""),
         # Mail goes nowhere, through the same code paths.
-        "DJANGO_MAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        DJANGO_MAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         # Ten commenters share one address here: the per-address limit would stop them.
-        "COMMENTS_RATE_LIMIT": "100000/m",
-    }
+        COMMENTS_RATE_LIMIT="100000/m",
+    )
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {' '.join(args)[:80]} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+    return loopback.manage(env, *args)
 
 
 def prepare(database: str, env: dict) -> dict:
@@ -177,54 +160,9 @@ def prepare(database: str, env: dict) -> dict:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {POSTGRES_DB}")
-    manage(env, "collectstatic", "--no-input", "-v", "0")
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "createcachetable")
-    manage(env, "load_launch_content")
+    loopback.prepare_site(env)
     out = manage(env, "shell", "-c", SETUP % {"n": COMMENTERS, "slug": PIECE_SLUG})
     return json.loads(out.strip().splitlines()[-1])
-
-
-def start_server(env: dict, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "site_config.wsgi",
-            f"--workers={WORKERS}",
-            f"--bind=127.0.0.1:{PORT}",
-            "--timeout=60",
-            "--graceful-timeout=10",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if request("GET", "/healthz").status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGKILL)
-    sys.exit(f"gunicorn did not answer on /healthz; see {log}")
-
-
-def workers_of(server: subprocess.Popen) -> list[int]:
-    path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
 
 
 # HTTP ----------------------------------------------------------------------------------
@@ -465,7 +403,7 @@ def prober(journal, stop) -> None:
 def faults(database, server, journal, stop, windows: list[dict]) -> None:
     started = journal.started
     if KILL_WORKER and not stop.wait(SECONDS * 0.35):
-        workers = workers_of(server)
+        workers = loopback.worker_pids(server)
         if workers:
             victim = workers[0]
             at = time.time() - started
@@ -673,7 +611,13 @@ def soak(database: str) -> dict:
     env = environment(database, folder)
     print(f"\n== {database}: preparing a fresh database", flush=True)
     people = prepare(database, env)
-    server = start_server(env, folder / "gunicorn.log")
+    server = loopback.start_gunicorn(
+        env,
+        port=PORT,
+        workers=WORKERS,
+        options=("--timeout=60", "--graceful-timeout=10"),
+        log=folder / "gunicorn.log",
+    )
     stop = threading.Event()
     journal = Journal(time.time())
     ledger = Ledger()
@@ -702,7 +646,7 @@ def soak(database: str) -> dict:
         # Whatever a worker still had in hand is finished before the database is read.
         time.sleep(1)
     finally:
-        stop_server(server)
+        loopback.stop(server)
     if database == "postgres":
         wait_for_postgres()
     dump = json.loads(manage(env, "shell", "-c", DUMP).strip().splitlines()[-1])

@@ -1,0 +1,118 @@
+"""The site with production settings on 127.0.0.1, for `make bench`, `make soak` and
+`make audit`: the environment, `manage.py`, and a gunicorn that is up when it returns.
+
+Plain HTTP on loopback: in production a TLS proxy sits in front, so the HTTPS redirect and
+HSTS are off here and everything else is as deployed. Nothing here sends traffic anywhere
+but 127.0.0.1.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(name: str, *, database_url: str, **overrides: str) -> dict[str, str]:
+    """This process's environment without its Django settings, plus production ones."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "COMMENTS_", "DATABASE_URL", "REDIS_URL"))
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "site_config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": f"{name}-{secrets.token_hex(24)}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        **overrides,
+    }
+
+
+def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
+    """Run `manage.py args` and return what it printed; stop the run if it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    if result.returncode:
+        sys.exit(f"manage.py {' '.join(args)[:80]} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    """Static files, schema, cache table and the launch content, as a release does."""
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "createcachetable")
+    manage(env, "load_launch_content")
+
+
+def start_gunicorn(
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int = 2,
+    options: tuple[str, ...] = (),
+    log: Path | None = None,
+) -> subprocess.Popen:
+    """Start gunicorn in its own process group and wait until /healthz answers 200."""
+    output = log.open("w") if log else None
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "site_config.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return server
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    stop(server)
+    sys.exit("gunicorn did not answer on /healthz" + (f"; see {log}" if log else ""))
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    path = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def stop(server: subprocess.Popen, timeout: int = 30) -> None:
+    """Stop gunicorn and its workers: politely, then not."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
