@@ -1,10 +1,12 @@
 """Posting limits per user and per client address, counted in the shared cache.
 
-A fixed window per limit: the first attempt in a window creates the counter with
-`cache.add`, later ones `cache.incr` it. The counters live in Django's default cache
-(Redis, or the database cache when no Redis is configured), never in one process's memory,
-so the limit holds across workers and machines. Addresses appear only as a keyed hash
-(HMAC with the secret key) in cache keys and rows: no raw IP is stored anywhere.
+A sliding window per limit, kept as N slots (N is the limit): an attempt takes the first
+free slot with `cache.add`, which is atomic, and the slot frees itself one period later. An
+attempt with no free slot is refused. So no more than N attempts pass in any period, even
+across a clock-minute boundary where a fixed window would let 2N through. The slots live in
+Django's default cache (Redis, or the database cache when no Redis is configured), never in
+one process's memory, so the limit holds across workers and machines. Addresses appear only
+as a keyed hash (HMAC with the secret key) in cache keys and rows: no raw IP is stored.
 """
 
 import ipaddress
@@ -75,21 +77,19 @@ def hash_ip(ip: str) -> str:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    retry_after: int = 0  # seconds until the window that refused ends
+    retry_after: int = 0  # seconds until a slot frees
     rate: Rate | None = None
 
 
-def _hit(scope: str, identity: str, rate: Rate, now: float) -> tuple[int, int]:
-    window = int(now // rate.period)
-    key = f"comments:throttle:{scope}:{identity}:{rate.period}:{window}"
-    retry_after = max(1, math.ceil((window + 1) * rate.period - now))
-    if cache.add(key, 1, timeout=rate.period + 1):
-        return 1, retry_after
-    try:
-        return cache.incr(key), retry_after
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=rate.period + 1)
-        return 1, retry_after
+def _take_slot(scope: str, identity: str, rate: Rate, now: float) -> int:
+    """Take a free slot and return 0, or return the seconds until the first slot frees."""
+    keys = [f"comments:throttle:{scope}:{identity}:{rate.period}:{n}" for n in range(rate.limit)]
+    for key in keys:
+        # The value is when the slot frees, for Retry-After.
+        if cache.add(key, now + rate.period, timeout=rate.period):
+            return 0
+    frees_at = min(cache.get_many(keys).values(), default=now)
+    return max(1, math.ceil(frees_at - now))
 
 
 def check_post_rate(request: HttpRequest) -> Verdict:
@@ -100,11 +100,7 @@ def check_post_rate(request: HttpRequest) -> Verdict:
     ip_hash = hash_ip(client_ip(request))
     if ip_hash:
         identities.append(("ip", ip_hash))
-    refused = [
-        retry
-        for count, retry in (_hit(s, i, rate, now) for s, i in identities)
-        if count > rate.limit
-    ]
+    refused = [wait for wait in (_take_slot(s, i, rate, now) for s, i in identities) if wait]
     if refused:
         return Verdict(False, max(refused), rate)
     return Verdict(True, rate=rate)

@@ -1,10 +1,12 @@
 """The posting limit's parts: rates, who the client is, and the default of 5 a minute."""
 
+import time
+
 import pytest
 from django.test import RequestFactory
 
 from comments.models import Comment
-from comments.throttle import client_ip, hash_ip, parse_rate
+from comments.throttle import check_post_rate, client_ip, hash_ip, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -56,3 +58,22 @@ def test_the_default_is_five_comments_a_minute_per_user(settings, client, truste
     ]
     assert codes == [302] * 5 + [429]
     assert Comment.objects.filter(target__slug="axis").count() == 5
+
+
+def test_the_limit_holds_over_any_period_not_per_clock_window(settings, trusted):
+    """Two a second-pair: never a third within two seconds of the first, wherever the clock's
+    window boundaries fall, and the refusal says when a slot frees."""
+    settings.COMMENTS_RATE_LIMIT = "2/2s"
+    request = RequestFactory().post("/", REMOTE_ADDR="")
+    request.user = trusted
+    first = time.monotonic()
+    assert check_post_rate(request).allowed
+    assert check_post_rate(request).allowed
+    refused = check_post_rate(request)
+    assert not refused.allowed
+    assert 1 <= refused.retry_after <= 2
+    assert time.monotonic() - first < 1.5  # else the check above proved nothing
+    time.sleep(3.1)  # the database cache keeps expiry times to the whole second
+    assert check_post_rate(request).allowed  # the first slots have freed
+    assert check_post_rate(request).allowed
+    assert not check_post_rate(request).allowed
