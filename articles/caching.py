@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from comments.targets import discussion_status
 from core import placeholders
@@ -88,6 +89,7 @@ def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
         response = HttpResponse(filled)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"  # revalidate: comments arrive any time
+    patch_vary_headers(response, ("Cookie",))  # signed-in readers get pages of their own
     return response
 
 

@@ -6,4 +6,6 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the settings checks
+        # Imported for what they register: settings checks; the receivers that keep cached
+        # discussions current.
+        from . import checks, fragments, handlers  # noqa: F401

@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from .models import Comment, CommentEvent, Recommendation, Report
@@ -121,18 +132,76 @@ def with_viewer_flags(queryset: QuerySet[Comment], viewer) -> QuerySet[Comment]:
     )
 
 
+@dataclass(frozen=True)
+class ViewerMarks:
+    """What sets one reader's view of a discussion apart from every other signed-in
+    reader's: the comments they wrote, recommended or reported, and whether one of theirs
+    awaits review (their pending comments show in the threads, to them alone)."""
+
+    own: frozenset[int] = frozenset()
+    recommended: frozenset[int] = frozenset()
+    reported: frozenset[int] = frozenset()
+    has_pending: bool = False
+
+    @property
+    def comment_ids(self) -> frozenset[int]:
+        return self.own | self.recommended | self.reported
+
+
+def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
+    """`viewer`'s marks on `target`'s discussion, in one query (indexed by reader, so its
+    cost follows what the reader did, not the length of the discussion)."""
+    if viewer is None or not viewer.is_authenticated:
+        return ViewerMarks()
+
+    def tagged(queryset: QuerySet, id_field: str, tag: str) -> QuerySet:
+        tag_value = F(tag) if tag == "state" else Value(tag, output_field=CharField())
+        return queryset.annotate(tag=tag_value).values_list(id_field, "tag").order_by()
+
+    on_target = Q(comment__target_id=target.pk)
+    rows = tagged(
+        Comment.objects.filter(target_id=target.pk, author_id=viewer.pk), "pk", "state"
+    ).union(
+        tagged(
+            Recommendation.objects.filter(on_target, user_id=viewer.pk), "comment_id", "recommended"
+        ),
+        tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"),
+        all=True,
+    ).order_by()
+    marks: dict[str, set[int]] = defaultdict(set)
+    for pk, tag in rows:
+        marks[tag if tag in ("recommended", "reported") else "own"].add(pk)
+        if tag == State.PENDING:
+            marks["pending"].add(pk)
+    return ViewerMarks(
+        own=frozenset(marks["own"]),
+        recommended=frozenset(marks["recommended"]),
+        reported=frozenset(marks["reported"]),
+        has_pending=bool(marks["pending"]),
+    )
+
+
+def comments_for_items(ids) -> QuerySet[Comment]:
+    """The given comments with what their HTML shows (REPLY_FIELDS)."""
+    return (
+        Comment.objects.filter(pk__in=ids)
+        .select_related("author", "in_reply_to__author")
+        .only(*REPLY_FIELDS)
+    )
+
+
 # What a thread shows of a comment and its author: the raw Markdown, the moderation notes
 # and the rest stay in the database (a page holds hundreds of comments).
-_AUTHOR_FIELDS = ("display_name", "first_name", "last_name", "username", "is_deleted")
+AUTHOR_FIELDS = ("display_name", "first_name", "last_name", "username", "is_deleted")
 THREAD_FIELDS = (
     "target_id", "author_id", "parent_id", "root_id", "in_reply_to_id", "depth", "body_html",
     "state", "recommendation_count", "created_at", "edited_at", "is_featured",
-    *(f"author__{name}" for name in _AUTHOR_FIELDS),
+    *(f"author__{name}" for name in AUTHOR_FIELDS),
 )  # fmt: skip
 REPLY_FIELDS = (
     *THREAD_FIELDS,
     "in_reply_to__author_id",
-    *(f"in_reply_to__author__{name}" for name in _AUTHOR_FIELDS),
+    *(f"in_reply_to__author__{name}" for name in AUTHOR_FIELDS),
 )
 
 
@@ -142,6 +211,13 @@ class _CountedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+
+def counted_page(count: int, number: int, *, per_page: int | None = None) -> Page:
+    """Page `number` of a discussion listing `count` top-level comments, without a query:
+    what the page's navigation needs when its threads come as HTML."""
+    paginator = _CountedPaginator([], per_page or settings.COMMENTS_PER_PAGE, count=count)
+    return paginator.page(number)
 
 
 def featured(target: CommentTarget) -> list[Comment]:

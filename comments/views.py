@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import fragments, selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
 from .models import Comment
-from .targets import CommentTarget, DiscussionStatus, target_model
+from .targets import CommentTarget, DiscussionStatus, discussion_status, target_model
 
 State = Comment.State
 HONEYPOT_FIELD = "website"  # hidden from people (templates/comments/includes/form.html)
@@ -125,7 +125,6 @@ class Discussion:
 
     target: CommentTarget
     status: DiscussionStatus
-    threads: selectors.Threads
     signed_in: bool
     can_post: bool  # signed in with a verified address
     needs_verification: bool
@@ -133,17 +132,12 @@ class Discussion:
     draft_faq_credit: bool = False
     error: str = ""
     error_code: str = ""
-    reply_node: selectors.Node | None = None
     sort_links: list[dict] = field(default_factory=list)
     picks: list[Comment] = field(default_factory=list)  # featured: editors' picks
-
-    @property
-    def nodes(self):
-        return self.threads.nodes
-
-    @property
-    def page(self):
-        return self.threads.page
+    # Filled in by comments.fragments.render_threads:
+    page: Page | None = None  # of top-level comments
+    reply_node: selectors.Node | None = None
+    threads_html: str = ""
 
     @property
     def post_url(self) -> str:
@@ -175,34 +169,16 @@ class Discussion:
         return self.page.paginator.count > 1
 
 
-def _find(nodes: list[selectors.Node], pk: int | None) -> selectors.Node | None:
-    if pk is None:
-        return None
-    for node in nodes:
-        if node.comment.pk == pk:
-            return node
-        found = _find(node.children, pk)
-        if found:
-            return found
-    return None
-
-
 def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
     """What a piece's page needs to show its discussion, in a constant number of queries."""
     viewer = request.user
     sort = selectors.normalise_sort(request.GET.get("sort"))
-    threads = selectors.page_of_threads(
-        target, viewer, sort=sort, page_number=request.GET.get("cpage")
-    )
     draft = _take_draft(request, target)
-    reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
-    reply_node = _find(threads.nodes, reply_to)
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
     discussion = Discussion(
         target=target,
-        status=threads.status,
-        threads=threads,
+        status=discussion_status(target),
         signed_in=signed_in,
         can_post=verified,
         needs_verification=signed_in and not verified,
@@ -211,7 +187,6 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
         picks=selectors.featured(target),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
-        reply_node=reply_node if reply_node and reply_node.can_reply else None,
         sort_links=[
             {
                 "key": key,
@@ -222,7 +197,15 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
             for key, (label, _) in selectors.SORTS.items()
         ],
     )
-    fragments.prerender(request, discussion)
+    threads = fragments.render_threads(
+        request,
+        discussion,
+        marks=selectors.viewer_marks(target, viewer),
+        sort=sort,
+        page_number=request.GET.get("cpage"),
+        reply_to=_int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent")),
+    )
+    discussion.threads_html = threads.html
     return {
         "discussion": discussion,
         "discussion_enabled": True,

@@ -1,12 +1,14 @@
 """Shared fixtures: small factories that build real rows in the real test database."""
 
 import itertools
+import uuid
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, Author, Topic
@@ -108,3 +110,38 @@ def moderator(make_user):
 @pytest.fixture
 def reader(make_user):
     return make_user("reader@example.com", display_name="Curious Reader")
+
+
+# The two shared caches the site runs on: the database cache (the default without
+# REDIS_URL) and Redis. Neither lives in one process's memory. Tests of cached pages run
+# on both: `pytestmark = pytest.mark.usefixtures("shared_cache")`.
+
+REDIS = {
+    "BACKEND": "core.cache.RedisCache",
+    "LOCATION": "redis://127.0.0.1:6379/2",
+}
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request, settings):
+    if request.param == "redis":
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS["LOCATION"]).ping()
+        except redis.ConnectionError:
+            pytest.fail("Redis must run on 127.0.0.1:6379 (it does on every machine here)")
+        # A prefix of its own: Redis is not rolled back with the test's transaction.
+        settings.CACHES = {"default": {**REDIS, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block leaves for after its commit, as a real commit would.
+
+    pytest-django wraps each test in a transaction that never commits; the cache learns of
+    a change only once its transaction has committed."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -6,11 +6,9 @@ the two shared caches the site runs on. Neither lives in one process's memory.
 
 import re
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,37 +18,7 @@ from comments import services
 from comments.models import Comment
 from faq.models import FaqItem
 
-pytestmark = pytest.mark.django_db
-
-REDIS = {
-    "BACKEND": "core.cache.RedisCache",
-    "LOCATION": "redis://127.0.0.1:6379/2",
-}
-
-
-@pytest.fixture(params=["database", "redis"], autouse=True)
-def shared_cache(request, settings):
-    if request.param == "redis":
-        import redis
-
-        try:
-            redis.Redis.from_url(REDIS["LOCATION"]).ping()
-        except redis.ConnectionError:
-            pytest.fail("Redis must run on 127.0.0.1:6379 (it does on every machine here)")
-        # A prefix of its own: Redis is not rolled back with the test's transaction.
-        settings.CACHES = {"default": {**REDIS, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-    cache.clear()
-    yield request.param
-    cache.clear()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a block leaves for after its commit, as a real commit would.
-
-    pytest-django wraps each test in a transaction that never commits; the cache learns of
-    a change only once its transaction has committed."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_cache")]
 
 
 @pytest.fixture
@@ -162,6 +130,36 @@ def test_each_anonymous_reader_gets_their_own_valid_csrf_token(piece):
     )
     assert response.status_code == 302  # on to sign in, text kept: not a CSRF failure
     assert "Typed before signing in." in get(reader, piece).content.decode()  # not cached
+
+
+def test_a_page_from_the_cache_carries_the_same_headers(piece):
+    cold = get(Client(), piece)
+    warm = get(Client(), piece)  # no session cookie: served before sessions load
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "X-Content-Type-Options",
+        "Vary",
+        "Cache-Control",
+        "ETag",
+    ):
+        assert warm.headers.get(header) == cold.headers.get(header), header
+    assert "Cookie" in warm.headers["Vary"]
+    assert warm.cookies["csrftoken"].value
+
+
+def test_a_reader_with_a_session_gets_their_own_message_not_the_cached_page(
+    client, piece, make_user
+):
+    get(Client(), piece)  # fills the cache
+    client.post(
+        reverse("comments:post", kwargs={"target_id": piece.pk}), {"body": "Kept for later."}
+    )
+    page = get(client, piece).content.decode()
+    assert "Kept for later." in page  # their draft, back in the form
+    assert "We have kept what you wrote" in page  # and the message that says so
 
 
 def test_signed_in_readers_see_their_own_pending_comment(client, piece, make_user):

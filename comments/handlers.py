@@ -1,0 +1,30 @@
+"""Changes made outside the comments app that change what readers see of discussions."""
+
+from django.conf import settings
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from .models import Comment
+from .selectors import AUTHOR_FIELDS
+from .signals import discussion_changed
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="comments.name_before")
+def _remember_name(sender, instance, update_fields=None, **kwargs) -> None:
+    """Keep what a commenter's name was made of, to compare after the save. A save of
+    other fields only (a sign-in's `last_login`) costs nothing."""
+    if instance.pk is None or (update_fields and not set(update_fields) & set(AUTHOR_FIELDS)):
+        return
+    instance._name_before = sender.objects.filter(pk=instance.pk).values(*AUTHOR_FIELDS).first()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="comments.name_changed")
+def _name_changed(sender, instance, **kwargs) -> None:
+    """A commenter renamed or deleted their account: every discussion they are in reads
+    differently (a name beside each of their comments, "replying to" on replies)."""
+    before = instance.__dict__.pop("_name_before", None)
+    if before is None or before == {name: getattr(instance, name) for name in AUTHOR_FIELDS}:
+        return
+    targets = Comment.objects.filter(author_id=instance.pk).values_list("target_id", flat=True)
+    for target_id in targets.distinct().order_by():
+        discussion_changed.send(sender=Comment, target_id=target_id)
