@@ -159,15 +159,21 @@ def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
         return queryset.annotate(tag=tag_value).values_list(id_field, "tag").order_by()
 
     on_target = Q(comment__target_id=target.pk)
-    rows = tagged(
-        Comment.objects.filter(target_id=target.pk, author_id=viewer.pk), "pk", "state"
-    ).union(
-        tagged(
-            Recommendation.objects.filter(on_target, user_id=viewer.pk), "comment_id", "recommended"
-        ),
-        tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"),
-        all=True,
-    ).order_by()
+    rows = (
+        tagged(Comment.objects.filter(target_id=target.pk, author_id=viewer.pk), "pk", "state")
+        .union(
+            tagged(
+                Recommendation.objects.filter(on_target, user_id=viewer.pk),
+                "comment_id",
+                "recommended",
+            ),
+            tagged(
+                Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"
+            ),
+            all=True,
+        )
+        .order_by()
+    )
     marks: dict[str, set[int]] = defaultdict(set)
     for pk, tag in rows:
         marks[tag if tag in ("recommended", "reported") else "own"].add(pk)
