@@ -1,12 +1,18 @@
 """Posting limits per user and per client address, counted in the shared cache.
 
-A sliding window per limit, kept as N slots (N is the limit): an attempt takes the first
-free slot with `cache.add`, which is atomic, and the slot frees itself one period later. An
-attempt with no free slot is refused. So no more than N attempts pass in any period, even
-across a clock-minute boundary where a fixed window would let 2N through. The slots live in
-Django's default cache (Redis, or the database cache when no Redis is configured), never in
-one process's memory, so the limit holds across workers and machines. Addresses appear only
-as a keyed hash (HMAC with the secret key) in cache keys and rows: no raw IP is stored.
+A sliding window per limit: the times of the comments let through in the last period,
+kept per user and per address. A comment is refused when either already holds the limit,
+and Retry-After says when the oldest leaves the window. So no more than N pass in any
+period, even across a clock-minute boundary where a fixed window would let 2N through.
+Refused attempts are not counted, so waiting as told always works. Reading and writing a
+window are two steps (Django's cache has no compare-and-set): two requests of the same
+reader in the same instant can both pass, one more than the limit, which the duplicate
+check (comments.services) backs up.
+
+The windows live in Django's default cache (Redis, or the database cache when no Redis is
+configured), never in one process's memory, so the limit holds across workers and
+machines. Addresses appear only as a keyed hash (HMAC with the secret key) in cache keys
+and rows: no raw IP is stored.
 """
 
 import ipaddress
@@ -77,30 +83,24 @@ def hash_ip(ip: str) -> str:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    retry_after: int = 0  # seconds until a slot frees
+    retry_after: int = 0  # seconds until the limit lets one more through
     rate: Rate | None = None
 
 
-def _take_slot(scope: str, identity: str, rate: Rate, now: float) -> int:
-    """Take a free slot and return 0, or return the seconds until the first slot frees."""
-    keys = [f"comments:throttle:{scope}:{identity}:{rate.period}:{n}" for n in range(rate.limit)]
-    for key in keys:
-        # The value is when the slot frees, for Retry-After.
-        if cache.add(key, now + rate.period, timeout=rate.period):
-            return 0
-    frees_at = min(cache.get_many(keys).values(), default=now)
-    return max(1, math.ceil(frees_at - now))
-
-
 def check_post_rate(request: HttpRequest) -> Verdict:
-    """Count one posting attempt for the user and for the address; refuse past either limit."""
+    """Let one comment through, counted for the user and the address, or refuse it."""
     rate = parse_rate(settings.COMMENTS_RATE_LIMIT)
     now = time.time()
     identities = [("user", str(request.user.pk))]
     ip_hash = hash_ip(client_ip(request))
     if ip_hash:
         identities.append(("ip", ip_hash))
-    refused = [wait for wait in (_take_slot(s, i, rate, now) for s, i in identities) if wait]
-    if refused:
-        return Verdict(False, max(refused), rate)
+    keys = [f"comments:throttle:{scope}:{who}:{rate.period}" for scope, who in identities]
+    stored = cache.get_many(keys)
+    windows = {key: [t for t in stored.get(key, ()) if t > now - rate.period] for key in keys}
+    full = [window for window in windows.values() if len(window) >= rate.limit]
+    if full:
+        oldest_leaves = max(window[-rate.limit] + rate.period for window in full)
+        return Verdict(False, max(1, math.ceil(oldest_leaves - now)), rate)
+    cache.set_many({key: [*window, now] for key, window in windows.items()}, rate.period + 1)
     return Verdict(True, rate=rate)
