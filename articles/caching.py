@@ -22,7 +22,6 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -93,9 +92,9 @@ def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
     return response
 
 
-def lookup(request: HttpRequest, slug: str) -> Lookup:
-    """The cached page if it is current; in any case the generations to tag a new one with."""
-    key = _page_key(request, slug)
+def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:
+    """The entry cached under `key` if it is current for piece `slug`, and in any case the
+    generations to tag a new one with. One cache round trip."""
     keys = (SITE_GENERATION, _piece_generation(slug))
     found = cache.get_many([*keys, key])
     for missing in (k for k in keys if k not in found):
@@ -104,17 +103,37 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
     generations = (found[keys[0]], found[keys[1]])
     entry = found.get(key)
     if entry and entry["generations"] == generations and timezone.now() < entry["valid_until"]:
+        return entry, generations
+    return None, generations
+
+
+def keep(key: str, entry: dict, generations: tuple[str, str], article: Article) -> None:
+    """Cache `entry` under `key`, tagged, until the page stops being right by the clock."""
+    valid_until = _valid_until(article)
+    entry = {**entry, "generations": generations, "valid_until": valid_until}
+    cache.set(key, entry, max(1, (valid_until - timezone.now()).total_seconds()))
+
+
+def lookup(request: HttpRequest, slug: str) -> Lookup:
+    """The cached page if it is current; in any case the generations to tag a new one with."""
+    key = _page_key(request, slug)
+    entry, generations = fetch(key, slug)
+    if entry:
         return Lookup(key, generations, _respond(request, entry["content"], entry["etag"]))
     return Lookup(key, generations, None)
 
 
 def _valid_until(article: Article):
-    """When the page stops being right by the clock alone."""
+    """When the page stops being right by the clock alone: a scheduled piece going live (a
+    link or a related guide appears), the discussion closing, or the safety net."""
     now = timezone.now()
     moments = [now + PAGE_TTL]
-    next_publication = Article.objects.filter(
-        ~Q(status=Article.Status.DRAFT), publish_at__gt=now
-    ).aggregate(first=Min("publish_at"))["first"]
+    if hasattr(article, "next_publication"):  # Article.objects.with_next_publication()
+        next_publication = article.next_publication
+    else:
+        next_publication = (
+            Article.objects.filter(pk=article.pk).with_next_publication().get().next_publication
+        )
     if next_publication:
         moments.append(next_publication)
     closes_at = discussion_status(article, now=now).closes_at
@@ -127,12 +146,5 @@ def store(request: HttpRequest, article: Article, found: Lookup, render_page) ->
     """Render the page once with placeholders for the reader's parts, keep it, answer."""
     content = render_page(for_cache=True).content
     etag = _etag(found.key, found.generations)
-    entry = {
-        "generations": found.generations,
-        "valid_until": _valid_until(article),
-        "etag": etag,
-        "content": content,
-    }
-    timeout = max(1, (entry["valid_until"] - timezone.now()).total_seconds())
-    cache.set(found.key, entry, timeout)
+    keep(found.key, {"etag": etag, "content": content}, found.generations, article)
     return _respond(request, content, etag)

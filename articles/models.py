@@ -2,7 +2,7 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,17 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self) -> "ArticleQuerySet":
         """What a list of pieces shows: byline and topics in two queries, whatever the count."""
         return self.prefetch_related("authors", "topics")
+
+    def with_next_publication(self) -> "ArticleQuerySet":
+        """Each piece with `next_publication`: when the next scheduled piece of the site goes
+        live (None if none is scheduled), the moment a cached page of it may change by the
+        clock alone (a link or a related guide appears). In the same query."""
+        scheduled = (
+            Article.objects.filter(~Q(status=Article.Status.DRAFT), publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values("publish_at")[:1]
+        )
+        return self.annotate(next_publication=Subquery(scheduled))
 
 
 class Article(models.Model):

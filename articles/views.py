@@ -2,19 +2,16 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from comments.selectors import annotate_comment_counts
 from comments.views import discussion_context
 from core import placeholders
-from faq.views import faq_context
 
-from . import caching
-from .models import Article, Author, RelatedGuide, Topic
+from . import caching, parts
+from .models import Article, Author, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
-from .structured_data import article_json_ld
 
 
 def _page(request: HttpRequest, queryset, per_page: int | None = None):
@@ -27,28 +24,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"page": page})
 
 
-def _page_lookups() -> tuple:
-    published_guides = RelatedGuide.objects.filter(
-        guide__in=Article.objects.published()
-    ).select_related("guide")
-    return ("authors", "topics", Prefetch("guide_links", queryset=published_guides))
-
-
 def _render_article(
     request: HttpRequest, article: Article, *, preview: bool, for_cache: bool = False
 ) -> HttpResponse:
-    """The piece's page. Comments come as cached fragments with placeholders for the
-    reader's CSRF token and address (core.placeholders): filled in here, or, for a page
-    that is itself cached, as each reader is served (articles.caching)."""
-    prefetch_related_objects([article], *_page_lookups())
+    """The piece's page. What is the same for every reader comes from articles.parts, the
+    discussion's threads from comments.fragments, both rendered once per version; with
+    placeholders for the reader's CSRF token and address (core.placeholders), filled in
+    here or, for a page that is itself cached, as each reader is served (articles.caching)."""
+    discussion = discussion_context(request, article)
     context = {
         "article": article,
-        "body_html": article.body_for_readers(),
-        "related_guides": [link.guide for link in article.guide_links.all()],
         "preview": preview,
-        "article_ld": article_json_ld(request, article),
-        **faq_context(request, article),
-        **discussion_context(request, article),
+        "parts": parts.for_page(
+            request, article, preview=preview, comment_count=discussion["comment_count"]
+        ),
+        **discussion,
     }
     if for_cache:
         context["csrf_token"] = placeholders.CSRF_TOKEN
@@ -62,7 +52,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cached = caching.lookup(request, slug) if caching.is_cacheable(request) else None
     if cached and cached.response:
         return cached.response
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = get_object_or_404(Article.objects.published().with_next_publication(), slug=slug)
     render_page = partial(_render_article, request, article, preview=False)
     return caching.store(request, article, cached, render_page) if cached else render_page()
 

@@ -42,24 +42,38 @@ ENV = loopback.production_env(
     COMMENTS_DUPLICATE_WINDOW_SECONDS="1",
 )
 
-SETUP_SESSION = """
-import secrets
+# Two readers, each signed in with a session: one reads (and has recommended three comments
+# on the first page, so their page carries marks of their own), the other posts.
+SETUP_SESSIONS = """
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from articles.models import Article
+from comments import services
+from comments.models import Comment
 User = get_user_model()
-user, _ = User.objects.get_or_create(
-    email="bench@seed.invalid", defaults={"username": "bench-reader", "display_name": "Bench"}
-)
-EmailAddress.objects.get_or_create(
-    user=user, email=user.email, defaults={"verified": True, "primary": True}
-)
-session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
+piece = Article.objects.get(slug=SLUG)
+
+def signed_in(name):
+    user, _ = User.objects.get_or_create(
+        email=f"{name}@seed.invalid", defaults={"username": name, "display_name": name}
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return user, session.session_key
+
+reader, reader_session = signed_in("bench-reader")
+first_page = Comment.objects.filter(target=piece, parent=None, state="approved")
+for comment in first_page.order_by("created_at", "id")[:3]:
+    services.recommend_comment(comment=comment, user=reader)
+poster, poster_session = signed_in("bench-poster")
+print(reader_session, poster_session)
 """
 
 
@@ -67,14 +81,20 @@ def manage(*args: str) -> str:
     return loopback.manage(ENV, *args)
 
 
-def prepare() -> tuple[str, str]:
+def prepare() -> tuple[str, str, str]:
+    """A fresh benchmark database (SQLite), so that every run measures the same site."""
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if ENV["DATABASE_URL"].startswith("sqlite:///"):
+        for leftover in DATA.glob("bench.sqlite3*"):
+            leftover.unlink()
     loopback.prepare_site(ENV)
-    print(manage("seed_discussion", PIECE.split("/")[2], "--comments", "1000", "--force").strip())
-    session_key = manage("shell", "-c", SETUP_SESSION).strip().splitlines()[-1]
+    slug = PIECE.split("/")[2]
+    print(manage("seed_discussion", slug, "--comments", "1000", "--force").strip())
+    setup = SETUP_SESSIONS.replace("SLUG", repr(slug))
+    reader_session, poster_session = manage("shell", "-c", setup).strip().splitlines()[-1].split()
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
-    return session_key, "/static/" + manifest["paths"]["css/site.css"]
+    return reader_session, poster_session, "/static/" + manifest["paths"]["css/site.css"]
 
 
 def worker_memory(server: subprocess.Popen) -> list[dict]:
@@ -130,9 +150,9 @@ def run_wrk(path: str, *, headers: dict | None = None, script: Path | None = Non
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
-    session_key, static_path = prepare()
+    reader_session, poster_session, static_path = prepare()
     csrf_secret = secrets.token_hex(16)  # 32 characters, as Django's CSRF cookie
-    signed_in = {"Cookie": f"sessionid={session_key}; csrftoken={csrf_secret}"}
+    signed_in = {"Cookie": f"sessionid={reader_session}; csrftoken={csrf_secret}"}
     slug = PIECE.split("/")[2]
     target_id = manage(
         "shell",
@@ -145,7 +165,7 @@ def main() -> None:
         f"""
 counter = 0
 headers = {{
-  ["Cookie"] = "sessionid={session_key}; csrftoken={csrf_secret}",
+  ["Cookie"] = "sessionid={poster_session}; csrftoken={csrf_secret}",
   ["X-CSRFToken"] = "{csrf_secret}",
   ["Content-Type"] = "application/x-www-form-urlencoded",
 }}

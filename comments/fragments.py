@@ -23,10 +23,10 @@ review, or with the reply form open, sees threads nobody else sees: rendered for
 The reader's CSRF token and current address go in as placeholders (core.placeholders).
 """
 
+import dataclasses
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
@@ -43,6 +43,7 @@ from .signals import discussion_changed
 
 ITEM_TEMPLATE = "comments/includes/comment.html#item"
 THREAD_TEMPLATE = "comments/includes/comment.html#thread"
+PICKS_TEMPLATE = "comments/includes/discussion.html#picks"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
 # A safety net for what no generation covers (settings, a deploy with new templates).
 THREADS_TIMEOUT = 10 * 60
@@ -119,15 +120,17 @@ def prerender(request: HttpRequest, discussion, nodes: Iterable[Node]) -> None:
 # Pages of threads --------------------------------------------------------------------
 
 
-@dataclass
+@dataclasses.dataclass
 class RenderedThreads:
-    """A page of threads as HTML: text between the items, and the items with their ids."""
+    """A page of threads as HTML: text between the items, and the items with their ids;
+    and the editors' picks above them."""
 
     between: list[str]  # one more than items
     items: list[tuple[int, str]]
     page_number: int
     listed_count: int
     published_count: int
+    picks_html: str
 
     @property
     def html(self) -> SafeString:
@@ -149,12 +152,14 @@ def _render(request: HttpRequest, discussion, threads: selectors.Threads) -> Ren
     pieces = html.split(_SLOT)  # text, index, text, index, …, text: in walk order
     for (_, item), node in zip(items, nodes, strict=True):
         node.html = item
+    picks = selectors.featured(discussion.target)
     return RenderedThreads(
         between=pieces[0::2],
         items=items,
         page_number=threads.page.number,
         listed_count=threads.page.paginator.count,
         published_count=threads.published_count,
+        picks_html=get_template(PICKS_TEMPLATE).render({"picks": picks}, request) if picks else "",
     )
 
 
@@ -208,13 +213,7 @@ def _with_marks(
     }
     prerender(request, discussion, nodes.values())
     items = [(pk, nodes[pk].html if pk in nodes else html) for pk, html in rendered.items]
-    return RenderedThreads(
-        rendered.between,
-        items,
-        rendered.page_number,
-        rendered.listed_count,
-        rendered.published_count,
-    )
+    return dataclasses.replace(rendered, items=items)
 
 
 def render_threads(

@@ -19,6 +19,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -133,11 +134,11 @@ class Discussion:
     error: str = ""
     error_code: str = ""
     sort_links: list[dict] = field(default_factory=list)
-    picks: list[Comment] = field(default_factory=list)  # featured: editors' picks
     # Filled in by comments.fragments.render_threads:
     page: Page | None = None  # of top-level comments
     reply_node: selectors.Node | None = None
     threads_html: str = ""
+    picks_html: str = ""  # featured comments: the editors' picks
 
     @property
     def post_url(self) -> str:
@@ -184,7 +185,6 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
         needs_verification=signed_in and not verified,
         draft_body=draft.get("body", ""),
         draft_faq_credit=bool(draft.get("faq_credit")),
-        picks=selectors.featured(target),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
         sort_links=[
@@ -206,6 +206,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
         reply_to=_int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent")),
     )
     discussion.threads_html = threads.html
+    discussion.picks_html = mark_safe(threads.picks_html)  # noqa: S308 - our own template
     return {
         "discussion": discussion,
         "discussion_enabled": True,

@@ -72,7 +72,7 @@ def test_only_editors_promote_and_only_published_questions(question, moderator, 
 
 
 def test_an_editor_promotes_from_the_admin_answers_and_publishes(
-    client, editor, question, piece, piece_url
+    client, editor, question, piece, piece_url, committed
 ):
     client.force_login(editor)
     changelist = reverse("admin:comments_comment_changelist")
@@ -96,7 +96,8 @@ def test_an_editor_promotes_from_the_admin_answers_and_publishes(
     # The editor answers and publishes it in the admin; readers see where it came from.
     item.answer = "Not yet: members differ."
     item.is_published = True
-    item.save()
+    with committed():  # as the admin's save does: cached pages learn of it on commit
+        item.save()
     page = _text(client.get(piece_url))
     assert "Does ASEAN agree on North Korea?" in page
     locate = reverse("comments:locate", args=[question.pk])
