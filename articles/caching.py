@@ -17,6 +17,7 @@ placeholders that each response fills in (core.placeholders).
 
 import hashlib
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -80,8 +81,8 @@ def _etag(page_key: str, generations: tuple[str, str]) -> str:
     return 'W/"' + hashlib.sha256(f"{page_key}{generations}".encode()).hexdigest()[:32] + '"'
 
 
-def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
-    filled = placeholders.fill(request, content)  # also sets the reader's CSRF cookie
+def _respond(request: HttpRequest, pieces: tuple[bytes, ...], etag: str) -> HttpResponse:
+    filled = placeholders.fill_split(request, pieces)  # also sets the reader's CSRF cookie
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
@@ -92,34 +93,88 @@ def _respond(request: HttpRequest, content: bytes, etag: str) -> HttpResponse:
     return response
 
 
-def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:
-    """The entry cached under `key` if it is current for piece `slug`, and in any case the
-    generations to tag a new one with. One cache round trip."""
+def _generations(found: dict, slug: str) -> tuple[str, str]:
     keys = (SITE_GENERATION, _piece_generation(slug))
-    found = cache.get_many([*keys, key])
     for missing in (k for k in keys if k not in found):
         cache.add(missing, uuid.uuid4().hex, None)  # the first worker to get here wins
         found[missing] = cache.get(missing)
-    generations = (found[keys[0]], found[keys[1]])
+    return (found[keys[0]], found[keys[1]])
+
+
+def _is_current(entry: dict | None, generations: tuple[str, str]) -> bool:
+    return (
+        bool(entry)
+        and entry["generations"] == generations
+        and (timezone.now() < entry["valid_until"])
+    )
+
+
+def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:
+    """The entry cached under `key` if it is current for piece `slug`, and in any case the
+    generations to tag a new one with. One cache round trip."""
+    found = cache.get_many([SITE_GENERATION, _piece_generation(slug), key])
+    generations = _generations(found, slug)
     entry = found.get(key)
-    if entry and entry["generations"] == generations and timezone.now() < entry["valid_until"]:
-        return entry, generations
-    return None, generations
+    return (entry if _is_current(entry, generations) else None), generations
 
 
-def keep(key: str, entry: dict, generations: tuple[str, str], article: Article) -> None:
+def keep(key: str, entry: dict, generations: tuple[str, str], article: Article) -> dict:
     """Cache `entry` under `key`, tagged, until the page stops being right by the clock."""
     valid_until = _valid_until(article)
     entry = {**entry, "generations": generations, "valid_until": valid_until}
     cache.set(key, entry, max(1, (valid_until - timezone.now()).total_seconds()))
+    return entry
+
+
+class _Copies:
+    """Pages this worker has already fetched from the shared cache, by their ETag.
+
+    A page's ETag is made of its key and the generations it was rendered under, so a copy
+    is never out of date: each request still reads the current generations from the shared
+    cache, and a copy is used only when its ETag is the one they give (and its clock has
+    not run out). What it saves is moving the whole page out of the shared cache for every
+    reader. Least recently used copies go first, past a few megabytes.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.copies: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+
+    def get(self, etag: str) -> dict | None:
+        copy = self.copies.get(etag)
+        if copy is not None:
+            self.copies.move_to_end(etag)
+        return copy
+
+    def put(self, etag: str, entry: dict) -> None:
+        if etag in self.copies:
+            return
+        self.copies[etag] = entry
+        self.size += entry["size"]
+        while self.size > self.max_bytes and self.copies:
+            _, dropped = self.copies.popitem(last=False)
+            self.size -= dropped["size"]
+
+
+_copies = _Copies(max_bytes=16 * 1024 * 1024)
 
 
 def lookup(request: HttpRequest, slug: str) -> Lookup:
-    """The cached page if it is current; in any case the generations to tag a new one with."""
+    """The cached page if it is current; in any case the generations to tag a new one with.
+
+    One round trip to the shared cache for the generations (and the page itself, the first
+    time this worker serves that version of it)."""
     key = _page_key(request, slug)
-    entry, generations = fetch(key, slug)
-    if entry:
-        return Lookup(key, generations, _respond(request, entry["content"], entry["etag"]))
+    generations = _generations(cache.get_many([SITE_GENERATION, _piece_generation(slug)]), slug)
+    etag = _etag(key, generations)
+    entry = _copies.get(etag)
+    if entry is None:
+        entry = cache.get(key)
+        if _is_current(entry, generations):
+            _copies.put(etag, entry)
+    if _is_current(entry, generations):
+        return Lookup(key, generations, _respond(request, entry["pieces"], etag))
     return Lookup(key, generations, None)
 
 
@@ -145,6 +200,8 @@ def _valid_until(article: Article):
 def store(request: HttpRequest, article: Article, found: Lookup, render_page) -> HttpResponse:
     """Render the page once with placeholders for the reader's parts, keep it, answer."""
     content = render_page(for_cache=True).content
+    pieces = placeholders.split(content)
     etag = _etag(found.key, found.generations)
-    keep(found.key, {"etag": etag, "content": content}, found.generations, article)
-    return _respond(request, content, etag)
+    entry = {"pieces": pieces, "size": len(content)}
+    _copies.put(etag, keep(found.key, entry, found.generations, article))
+    return _respond(request, pieces, etag)
