@@ -1,0 +1,97 @@
+"""Cached pages are exact across gunicorn workers, with Redis and with the database cache.
+
+Two real gunicorn workers serve the piece (production settings, on loopback) until both
+hold it in every cache they keep, to anonymous and signed-in readers; then a third process,
+as a moderator's action would, approves a comment. Every later answer from either worker
+shows it: nothing in one worker's memory outlives a change made elsewhere.
+"""
+
+import socket
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import redis
+
+from tools import loopback
+
+PIECE = "/articles/north-korea-southeast-asia-strategy/"
+REDIS = "redis://127.0.0.1:6379/3"
+
+SETUP = """
+from allauth.account.models import EmailAddress
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from articles.models import Article
+from comments import services
+User = get_user_model()
+piece = Article.objects.get(slug="north-korea-southeast-asia-strategy")
+writer = User.objects.create_user(username="writer", email="w@example.org", display_name="Writer")
+EmailAddress.objects.create(user=writer, email=writer.email, verified=True, primary=True)
+held = services.post_comment(target=piece, author=writer, body="Held until approved.").comment
+reader = User.objects.create_user(username="reader", email="r@example.org", display_name="Reader")
+EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+session = SessionStore()
+session[SESSION_KEY] = str(reader.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
+session.create()
+print(held.pk, session.session_key)
+"""
+
+APPROVE = """
+from comments import services
+from comments.models import Comment
+services.change_state(comment=Comment.objects.get(pk=PK), to_state=Comment.State.APPROVED)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _pages(port: int, cookie: str, count: int = 24) -> list[str]:
+    """`count` answers, eight at a time, so that both workers answer."""
+
+    def get(_) -> str:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{PIECE}")
+        if cookie:
+            request.add_header("Cookie", cookie)
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.read().decode()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(get, range(count)))
+
+
+@pytest.mark.parametrize("shared_cache", ["redis", "database"])
+def test_a_change_shows_at_once_in_every_worker(tmp_path, shared_cache):
+    prefix = f"workers-test-{uuid.uuid4().hex}"  # nothing from an earlier run
+    env = loopback.production_env(
+        "workers",
+        database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        REDIS_URL=REDIS if shared_cache == "redis" else "",
+        CACHE_KEY_PREFIX=prefix,
+    )
+    loopback.prepare_site(env)
+    held_pk, session_key = loopback.manage(env, "shell", "-c", SETUP).split()[-2:]
+    port = _free_port()
+    server = loopback.start_gunicorn(env, port=port, workers=2)
+    try:
+        assert len(loopback.worker_pids(server)) == 2
+        readers = {"anonymous": "", "signed in": f"sessionid={session_key}"}
+        for cookie in readers.values():
+            for page in _pages(port, cookie):  # every worker now holds this version
+                assert "Held until approved." not in page
+        loopback.manage(env, "shell", "-c", APPROVE.replace("PK", held_pk))
+        for reader, cookie in readers.items():
+            pages = _pages(port, cookie)
+            assert all("Held until approved." in page for page in pages), reader
+    finally:
+        loopback.stop(server)
+        if shared_cache == "redis":
+            client = redis.Redis.from_url(REDIS)
+            client.delete(*client.keys(f"{prefix}:*"), "-")
