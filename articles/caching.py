@@ -74,7 +74,8 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest, slug: str) -> str:
     parts = [request.get_host(), slug, *(request.GET.get(p, "") for p in _PAGE_PARAMETERS)]
-    return "page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+    # v2: the page stored split at its placeholders (a new layout gets new keys).
+    return "page-v2:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
 
 
 def _etag(page_key: str, generations: tuple[str, str]) -> str:
