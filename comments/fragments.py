@@ -25,6 +25,7 @@ The reader's CSRF token and current address go in as placeholders (core.placehol
 
 import dataclasses
 import hashlib
+import secrets
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -47,7 +48,6 @@ PICKS_TEMPLATE = "comments/includes/discussion.html#picks"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
 # A safety net for what no generation covers (settings, a deploy with new templates).
 THREADS_TIMEOUT = 10 * 60
-_SLOT = "\x00"  # stands for an item while a page of threads is rendered; never in HTML
 
 
 # Generations -------------------------------------------------------------------------
@@ -144,17 +144,20 @@ def _render(request: HttpRequest, discussion, threads: selectors.Threads) -> Ren
     nodes = list(_walk(threads.nodes))
     prerender(request, discussion, nodes)
     items = [(node.comment.pk, node.html) for node in nodes]
-    for index, node in enumerate(nodes):
-        node.html = mark_safe(f"{_SLOT}{index}{_SLOT}")  # noqa: S308 - a marker
+    # Each item is rendered as a marker no text can contain (a reader's draft in the reply
+    # form is in this HTML too), then the HTML is cut at the markers: walk order.
+    slot = f"<!--item-{secrets.token_hex(16)}-->"
+    for node in nodes:
+        node.html = mark_safe(slot)  # noqa: S308 - a marker
     template = get_template(THREAD_TEMPLATE)
     context = {"d": discussion, "csrf_token": CSRF_TOKEN, "current_path": CURRENT_PATH}
     html = "".join(template.render({**context, "node": node}, request) for node in threads.nodes)
-    pieces = html.split(_SLOT)  # text, index, text, index, …, text: in walk order
+    pieces = html.split(slot)  # text, item, text, item, …, text
     for (_, item), node in zip(items, nodes, strict=True):
         node.html = item
     picks = selectors.featured(discussion.target)
     return RenderedThreads(
-        between=pieces[0::2],
+        between=pieces,
         items=items,
         page_number=threads.page.number,
         listed_count=threads.page.paginator.count,

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from comments import services
 from comments.models import Comment, Report
@@ -148,3 +149,19 @@ def test_signing_in_does_not_throw_away_cached_pages(piece, thread, trusted, com
     trusted.refresh_from_db()
     assert trusted.last_login is not None
     assert anonymous.get(piece.get_absolute_url()).headers["ETag"] == etag
+
+
+def test_a_refused_reply_comes_back_in_its_form_whatever_it_holds(piece, thread, trusted):
+    """Threads with a reply form open are the reader's own, with their draft in them; a
+    draft refused for control characters still comes back, in place, with the reason."""
+    first = thread[0]
+    client = client_for(trusted)
+    url = reverse("comments:post", kwargs={"target_id": piece.pk})
+    response = client.post(url, {"body": "Null \x00 and <!--item--> here", "parent": first.pk})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Null" in html
+    assert html.index(first.body) < html.index('id="comment-form"')  # under the comment
+    assert all(comment.body in html for comment in thread)
