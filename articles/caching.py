@@ -16,19 +16,17 @@ placeholders that each response fills in (core.placeholders).
 """
 
 import hashlib
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from comments.targets import discussion_status
-from core import placeholders
+from core import generations, placeholders
 
 from .models import Article
 
@@ -44,24 +42,20 @@ def _piece_generation(slug: str) -> str:
     return f"page-generation:piece:{slug}"
 
 
-def _new_generation(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, None)
-
-
 def site_changed() -> None:
     """Call inside the transaction that changed what any piece's page may show."""
-    transaction.on_commit(lambda: _new_generation(SITE_GENERATION))
+    generations.renew_on_commit(SITE_GENERATION)
 
 
 def piece_changed(slug: str) -> None:
     """Call inside the transaction that changed one piece's discussion or FAQ."""
-    transaction.on_commit(lambda: _new_generation(_piece_generation(slug)))
+    generations.renew_on_commit(_piece_generation(slug))
 
 
 @dataclass(frozen=True)
 class Lookup:
     key: str
-    generations: tuple[str, str]
+    generations: tuple[str, ...]
     response: HttpResponse | None
 
 
@@ -78,8 +72,8 @@ def _page_key(request: HttpRequest, slug: str) -> str:
     return "page-v2:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
 
 
-def _etag(page_key: str, generations: tuple[str, str]) -> str:
-    return 'W/"' + hashlib.sha256(f"{page_key}{generations}".encode()).hexdigest()[:32] + '"'
+def _etag(page_key: str, tags: tuple[str, ...]) -> str:
+    return 'W/"' + hashlib.sha256(f"{page_key}{tags}".encode()).hexdigest()[:32] + '"'
 
 
 def _respond(request: HttpRequest, pieces: tuple[bytes, ...], etag: str) -> HttpResponse:
@@ -94,18 +88,14 @@ def _respond(request: HttpRequest, pieces: tuple[bytes, ...], etag: str) -> Http
     return response
 
 
-def _generations(found: dict, slug: str) -> tuple[str, str]:
-    keys = (SITE_GENERATION, _piece_generation(slug))
-    for missing in (k for k in keys if k not in found):
-        cache.add(missing, uuid.uuid4().hex, None)  # the first worker to get here wins
-        found[missing] = cache.get(missing)
-    return (found[keys[0]], found[keys[1]])
+def _generation_keys(slug: str) -> tuple[str, str]:
+    return (SITE_GENERATION, _piece_generation(slug))
 
 
-def _is_current(entry: dict | None, generations: tuple[str, str]) -> bool:
+def _is_current(entry: dict | None, tags: tuple[str, ...]) -> bool:
     return (
         bool(entry)
-        and entry["generations"] == generations
+        and entry["generations"] == tags
         and (timezone.now() < entry["valid_until"])
     )
 
@@ -113,16 +103,17 @@ def _is_current(entry: dict | None, generations: tuple[str, str]) -> bool:
 def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:
     """The entry cached under `key` if it is current for piece `slug`, and in any case the
     generations to tag a new one with. One cache round trip."""
-    found = cache.get_many([SITE_GENERATION, _piece_generation(slug), key])
-    generations = _generations(found, slug)
+    keys = _generation_keys(slug)
+    found = cache.get_many([*keys, key])
+    tags = generations.current(found, keys)
     entry = found.get(key)
-    return (entry if _is_current(entry, generations) else None), generations
+    return (entry if _is_current(entry, tags) else None), tags
 
 
-def keep(key: str, entry: dict, generations: tuple[str, str], article: Article) -> dict:
+def keep(key: str, entry: dict, tags: tuple[str, ...], article: Article) -> dict:
     """Cache `entry` under `key`, tagged, until the page stops being right by the clock."""
     valid_until = _valid_until(article)
-    entry = {**entry, "generations": generations, "valid_until": valid_until}
+    entry = {**entry, "generations": tags, "valid_until": valid_until}
     cache.set(key, entry, max(1, (valid_until - timezone.now()).total_seconds()))
     return entry
 
@@ -167,16 +158,17 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
     One round trip to the shared cache for the generations (and the page itself, the first
     time this worker serves that version of it)."""
     key = _page_key(request, slug)
-    generations = _generations(cache.get_many([SITE_GENERATION, _piece_generation(slug)]), slug)
-    etag = _etag(key, generations)
+    keys = _generation_keys(slug)
+    tags = generations.current(cache.get_many(keys), keys)
+    etag = _etag(key, tags)
     entry = _copies.get(etag)
     if entry is None:
         entry = cache.get(key)
-        if _is_current(entry, generations):
+        if _is_current(entry, tags):
             _copies.put(etag, entry)
-    if _is_current(entry, generations):
-        return Lookup(key, generations, _respond(request, entry["pieces"], etag))
-    return Lookup(key, generations, None)
+    if _is_current(entry, tags):
+        return Lookup(key, tags, _respond(request, entry["pieces"], etag))
+    return Lookup(key, tags, None)
 
 
 def _valid_until(article: Article):

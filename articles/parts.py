@@ -63,14 +63,14 @@ def for_page(request: HttpRequest, article: Article, *, preview: bool, comment_c
         parts = _render(request, article, comment_count=comment_count)
     else:
         key = _key(request, article)
-        entry, generations = caching.fetch(key, article.slug)
+        entry, tags = caching.fetch(key, article.slug)
         # The count in the header agrees with the discussion below it, always.
         if entry and entry["comment_count"] == comment_count:
             parts = entry["parts"]
         else:
             parts = _render(request, article, comment_count=comment_count)
             entry = {"parts": parts, "comment_count": comment_count}
-            caching.keep(key, entry, generations, article)
+            caching.keep(key, entry, tags, article)
     return {
         name: mark_safe(value) if name in NAMES else value  # noqa: S308 - our own templates
         for name, value in parts.items()

@@ -26,16 +26,15 @@ The reader's CSRF token and current address go in as placeholders (core.placehol
 import dataclasses
 import hashlib
 import secrets
-import uuid
 from collections.abc import Iterable, Iterator
 
 from django.core.cache import cache
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from core import generations
 from core.placeholders import CSRF_TOKEN, CURRENT_PATH
 
 from . import selectors
@@ -57,17 +56,14 @@ def _generation_key(target_id: int) -> str:
     return f"discussion-generation:{target_id}"
 
 
-def _new_generation(target_id: int) -> None:
-    cache.set(_generation_key(target_id), uuid.uuid4().hex, None)
-
-
 @receiver(discussion_changed, dispatch_uid="comments.fragments.new_generation")
 def _discussion_did_change(sender, *, target_id: int, **kwargs) -> None:
     # At once, for what the same transaction renders next (it sees its own changes), and
     # again once it commits: another reader may have rendered the data before the commit
     # meanwhile, tagged with the first new generation.
-    _new_generation(target_id)
-    transaction.on_commit(lambda: _new_generation(target_id))
+    key = _generation_key(target_id)
+    generations.renew(key)
+    generations.renew_on_commit(key)
 
 
 # Items -------------------------------------------------------------------------------
@@ -171,20 +167,13 @@ def _threads_key(request: HttpRequest, target_id: int, signed_in: bool, is_open:
     return "threads-html:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
-def _generation(target_id: int, found: dict) -> str:
-    key = _generation_key(target_id)
-    if key not in found:
-        cache.add(key, uuid.uuid4().hex, None)  # the first worker to get here wins
-        found[key] = cache.get(key)
-    return found[key]
-
-
 def _shared(request: HttpRequest, discussion, *, sort: str, page_number) -> RenderedThreads:
     """The page of threads every signed-out (or, before their marks, signed-in) reader sees."""
     target = discussion.target
     key = _threads_key(request, target.pk, discussion.signed_in, discussion.status.is_open)
-    found = cache.get_many([_generation_key(target.pk), key])
-    generation = _generation(target.pk, found)
+    generation_key = _generation_key(target.pk)
+    found = cache.get_many([generation_key, key])
+    (generation,) = generations.current(found, [generation_key])
     entry = found.get(key)
     if entry and entry["generation"] == generation:
         return entry["threads"]
