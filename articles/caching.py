@@ -93,11 +93,7 @@ def _generation_keys(slug: str) -> tuple[str, str]:
 
 
 def _is_current(entry: dict | None, tags: tuple[str, ...]) -> bool:
-    return (
-        bool(entry)
-        and entry["generations"] == tags
-        and (timezone.now() < entry["valid_until"])
-    )
+    return bool(entry) and entry["generations"] == tags and (timezone.now() < entry["valid_until"])
 
 
 def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:

@@ -216,7 +216,7 @@ def render_threads(
     replying to, if they may."""
     if marks.has_pending or reply_to is not None:
         threads = selectors.page_of_threads(
-            discussion.target, request.user, sort=sort, page_number=page_number
+            discussion.target, request.user, marks=marks, sort=sort, page_number=page_number
         )
         node = next((n for n in _walk(threads.nodes) if n.comment.pk == reply_to), None)
         discussion.page = threads.page

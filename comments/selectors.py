@@ -10,9 +10,9 @@ A page of the discussion costs, whatever its length:
      top-level comments (the paginator's),
   2. the page of top-level comments (authors joined),
   3. every reply in those threads, by their stored `root` (authors joined),
-and the editors' picks (featured comments) one more. For a signed-in reader, whether
-they recommended or reported each comment comes with the comments themselves, as
-EXISTS subqueries, not as queries of their own. The tree is built in Python.
+and the editors' picks (featured comments) one more. For a signed-in reader, what they
+wrote, recommended and reported on the discussion is one more query (`viewer_marks`),
+indexed by reader, whatever the length of the discussion. The tree is built in Python.
 """
 
 from collections import defaultdict
@@ -116,20 +116,6 @@ def listed_q(viewer) -> Q:
 
 def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
     return Comment.objects.filter(listed_q(viewer), target_id=target.pk)
-
-
-def with_viewer_flags(queryset: QuerySet[Comment], viewer) -> QuerySet[Comment]:
-    """Whether `viewer` recommended and reported each comment, in the same query."""
-    if viewer is None or not viewer.is_authenticated:
-        return queryset
-    return queryset.annotate(
-        viewer_recommended=Exists(
-            Recommendation.objects.filter(comment=OuterRef("pk"), user_id=viewer.pk)
-        ),
-        viewer_reported=Exists(
-            Report.objects.filter(comment=OuterRef("pk"), reporter_id=viewer.pk)
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -313,22 +299,25 @@ def page_of_threads(
     target: CommentTarget,
     viewer,
     *,
+    marks: ViewerMarks | None = None,
     sort: str = DEFAULT_SORT,
     page_number=1,
     per_page: int | None = None,
 ) -> Threads:
+    """A page of `target`'s threads as `viewer` sees them; `marks` (viewer_marks) say which
+    comments they recommended and reported."""
+    marks = marks or ViewerMarks()
     sort = normalise_sort(sort)
     status = discussion_status(target)
     counts = Comment.objects.filter(target_id=target.pk).aggregate(
         published=Count("pk", filter=Q(state=State.APPROVED)),
         listed=Count("pk", filter=listed_q(viewer)),
     )
-    top_level = with_viewer_flags(
+    top_level = (
         listed_top_level(target, viewer)
         .select_related("author")
         .only(*THREAD_FIELDS)
-        .order_by(*SORTS[sort][1]),
-        viewer,
+        .order_by(*SORTS[sort][1])
     )
     paginator = _CountedPaginator(
         top_level, per_page or settings.COMMENTS_PER_PAGE, count=counts["listed"]
@@ -337,20 +326,14 @@ def page_of_threads(
     roots = list(page.object_list)
     replies = (
         list(
-            with_viewer_flags(
-                Comment.objects.filter(root__in=[c.pk for c in roots])
-                .select_related("author", "in_reply_to__author")
-                .only(*REPLY_FIELDS)
-                .order_by("created_at", "id"),
-                viewer,
-            )
+            Comment.objects.filter(root__in=[c.pk for c in roots])
+            .select_related("author", "in_reply_to__author")
+            .only(*REPLY_FIELDS)
+            .order_by("created_at", "id")
         )
         if roots
         else []
     )
-    shown = [*roots, *replies]
-    recommended = {c.pk for c in shown if getattr(c, "viewer_recommended", False)}
-    reported = {c.pk for c in shown if getattr(c, "viewer_reported", False)}
 
     replies_to: dict[int, list[Comment]] = defaultdict(list)
     for reply in replies:
@@ -362,8 +345,8 @@ def page_of_threads(
             comment,
             viewer,
             status=status,
-            recommended=recommended,
-            reported=reported,
+            recommended=marks.recommended,
+            reported=marks.reported,
             children=children,
         )
         return node if node.shown or children else None

@@ -3,9 +3,10 @@
 Why it is constant (comments.selectors): one query counts published and listed top-level
 comments, one fetches a page of top-level comments (authors joined), one fetches every
 reply of those threads by their stored `root` (authors and the answered comment's author
-joined), one the editors' picks; a signed-in reader's recommendations and reports come
-with the comments as EXISTS subqueries. The tree is assembled in Python, and templates only
-read what was fetched.
+joined), one the editors' picks; a signed-in reader's own comments, recommendations and
+reports on the discussion come in one query of their own, by reader. The tree is assembled
+in Python, and templates only read what was fetched. Most views need none of this: the
+shared parts and threads come from the cache (comments.fragments, articles.parts).
 """
 
 import pytest
@@ -120,6 +121,11 @@ def test_the_article_page_query_count_does_not_grow_with_comments(
     shown = page.count('<article class="comment')
     assert shown == (1000 if signed_in else 1000 - pending)
     assert ("Pending review: only you can see this" in page) is signed_in
+    # And their own marks, on every comment they marked.
+    recommended = Recommendation.objects.filter(user=viewer, comment__target=large).count()
+    reported = Report.objects.filter(reporter=viewer, comment__target=large).count()
+    assert page.count('aria-pressed="true"') == (recommended if signed_in else 0)
+    assert page.count('class="comment__reported"') == (reported if signed_in else 0)
     assert "This comment was withdrawn by its author." in page
 
 
