@@ -210,10 +210,10 @@ def _with_marks(
 
 def render_threads(
     request: HttpRequest, discussion, *, marks: ViewerMarks, sort: str, page_number, reply_to
-) -> RenderedThreads:
-    """The reader's page of threads. Also gives `discussion` its `page` (before any item is
-    rendered: permalinks depend on it) and its `reply_node`, the comment the reader is
-    replying to, if they may."""
+) -> int:
+    """Fill in `discussion`'s threads for this reader: its `page` (set before any item is
+    rendered: permalinks depend on it), `reply_node` (the comment they reply to, if they
+    may), `threads_html` and `picks_html`. Returns the count of published comments."""
     if marks.has_pending or reply_to is not None:
         threads = selectors.page_of_threads(
             discussion.target, request.user, marks=marks, sort=sort, page_number=page_number
@@ -221,7 +221,11 @@ def render_threads(
         node = next((n for n in _walk(threads.nodes) if n.comment.pk == reply_to), None)
         discussion.page = threads.page
         discussion.reply_node = node if node and node.can_reply else None
-        return _render(request, discussion, threads)
-    rendered = _shared(request, discussion, sort=sort, page_number=page_number)
-    discussion.page = selectors.counted_page(rendered.listed_count, rendered.page_number)
-    return _with_marks(request, discussion, rendered, marks)
+        rendered = _render(request, discussion, threads)
+    else:
+        rendered = _shared(request, discussion, sort=sort, page_number=page_number)
+        discussion.page = selectors.counted_page(rendered.listed_count, rendered.page_number)
+        rendered = _with_marks(request, discussion, rendered, marks)
+    discussion.threads_html = rendered.html
+    discussion.picks_html = mark_safe(rendered.picks_html)  # noqa: S308 - our own template
+    return rendered.published_count

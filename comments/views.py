@@ -19,7 +19,6 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -197,7 +196,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
             for key, (label, _) in selectors.SORTS.items()
         ],
     )
-    threads = fragments.render_threads(
+    published_count = fragments.render_threads(
         request,
         discussion,
         marks=selectors.viewer_marks(target, viewer),
@@ -205,12 +204,10 @@ def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
         page_number=request.GET.get("cpage"),
         reply_to=_int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent")),
     )
-    discussion.threads_html = threads.html
-    discussion.picks_html = mark_safe(threads.picks_html)  # noqa: S308 - our own template
     return {
         "discussion": discussion,
         "discussion_enabled": True,
-        "comment_count": threads.published_count,
+        "comment_count": published_count,
     }
 
 
