@@ -13,7 +13,6 @@ import hashlib
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
 
 from faq.views import faq_context
 
@@ -71,7 +70,4 @@ def for_page(request: HttpRequest, article: Article, *, preview: bool, comment_c
             parts = _render(request, article, comment_count=comment_count)
             entry = {"parts": parts, "comment_count": comment_count}
             caching.keep(key, entry, tags, article)
-    return {
-        name: mark_safe(value) if name in NAMES else value  # noqa: S308 - our own templates
-        for name, value in parts.items()
-    }
+    return parts
