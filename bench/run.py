@@ -44,37 +44,21 @@ ENV = loopback.production_env(
 
 # Two readers, each signed in with a session: one reads (and has recommended three comments
 # on the first page, so their page carries marks of their own), the other posts.
-SETUP_SESSIONS = """
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+SETUP_SESSIONS = (
+    loopback.SIGNED_IN
+    + """
 from articles.models import Article
 from comments import services
 from comments.models import Comment
-User = get_user_model()
 piece = Article.objects.get(slug=SLUG)
-
-def signed_in(name):
-    user, _ = User.objects.get_or_create(
-        email=f"{name}@seed.invalid", defaults={"username": name, "display_name": name}
-    )
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return user, session.session_key
-
-reader, reader_session = signed_in("bench-reader")
+reader, reader_session = signed_in("bench-reader@seed.invalid", "Bench reader")
 first_page = Comment.objects.filter(target=piece, parent=None, state="approved")
 for comment in first_page.order_by("created_at", "id")[:3]:
     services.recommend_comment(comment=comment, user=reader)
-poster, poster_session = signed_in("bench-poster")
+poster, poster_session = signed_in("bench-poster@seed.invalid", "Bench poster")
 print(reader_session, poster_session)
 """
+)
 
 
 def manage(*args: str) -> str:

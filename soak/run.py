@@ -84,35 +84,25 @@ READER_PATHS = [
     "/healthz",
 ]
 
-SETUP = """
+SETUP = (
+    loopback.SIGNED_IN
+    + """
 import json
-from allauth.account.models import EmailAddress
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
 from articles.models import Article
 from core.roles import MODERATORS
 
-User = get_user_model()
-
 def make(email, name, **fields):
-    user = User.objects.create_user(username=email.split("@")[0], email=email,
-                                    display_name=name, **fields)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.set_expiry(3600)
-    session.create()
-    return {"id": user.pk, "session": session.session_key}
+    user, session_key = signed_in(email, name, **fields)
+    return {"id": user.pk, "session": session_key}
 
 commenters = [make(f"commenter{n}@soak.invalid", f"Commenter {n}") for n in range(%(n)d)]
 moderator = make("moderator@soak.invalid", "Soak Moderator", is_staff=True)
-User.objects.get(pk=moderator["id"]).groups.add(Group.objects.get(name=MODERATORS))
+get_user_model().objects.get(pk=moderator["id"]).groups.add(Group.objects.get(name=MODERATORS))
 piece = Article.objects.get(slug="%(slug)s")
 print(json.dumps({"commenters": commenters, "moderator": moderator, "piece": piece.pk}))
 """
+)
 
 DUMP = """
 import json

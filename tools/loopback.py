@@ -41,6 +41,31 @@ def production_env(name: str, *, database_url: str, **overrides: str) -> dict[st
     }
 
 
+# Python for `manage.py shell -c`, put before a script that needs readers who are signed
+# in: `signed_in(email, name, **fields)` returns a reader with a verified address (made if
+# missing) and the key of a live session of theirs, to send as the `sessionid` cookie.
+SIGNED_IN = """
+from allauth.account.models import EmailAddress
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+
+def signed_in(email, name, **fields):
+    User = get_user_model()
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        username=email.split("@")[0], email=email, display_name=name, **fields
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return user, session.session_key
+"""
+
+
 def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
     """Run `manage.py args` and return what it printed; stop the run if it fails."""
     result = subprocess.run(

@@ -19,26 +19,18 @@ from tools import loopback
 PIECE = "/articles/north-korea-southeast-asia-strategy/"
 REDIS = "redis://127.0.0.1:6379/3"
 
-SETUP = """
-from allauth.account.models import EmailAddress
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+SETUP = (
+    loopback.SIGNED_IN
+    + """
 from articles.models import Article
 from comments import services
-User = get_user_model()
 piece = Article.objects.get(slug="north-korea-southeast-asia-strategy")
-writer = User.objects.create_user(username="writer", email="w@example.org", display_name="Writer")
-EmailAddress.objects.create(user=writer, email=writer.email, verified=True, primary=True)
+writer, _ = signed_in("writer@example.org", "Writer")
 held = services.post_comment(target=piece, author=writer, body="Held until approved.").comment
-reader = User.objects.create_user(username="reader", email="r@example.org", display_name="Reader")
-EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
-session = SessionStore()
-session[SESSION_KEY] = str(reader.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
-session.create()
-print(held.pk, session.session_key)
+reader, session_key = signed_in("reader@example.org", "Reader")
+print(held.pk, session_key)
 """
+)
 
 APPROVE = """
 from comments import services
