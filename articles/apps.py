@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the page-cache receivers
+        from . import caching  # noqa: F401 - connects what invalidates cached pages

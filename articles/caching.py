@@ -1,196 +1,165 @@
-"""The article page for anonymous readers, served whole from the shared cache, never stale.
+"""Which change invalidates which cached pages: the one place that says so.
 
-Each cached page is tagged with two generations kept in the same cache: the site's (any
-piece, topic or author changed: titles of related guides, links to other pieces, bylines)
-and the piece's own (its discussion or its FAQ changed). Every such change sets a new
-generation once its transaction commits (articles/signals.py); a page whose tags differ
-from the current generations is not served. The tags are read before the page is
-rendered, so a page rendered from data older than a change always carries the tags that
-change replaced. A page also records when it stops being valid by the clock alone: a
-scheduled piece going live, the discussion closing N days after publication.
+Keys (core.http_cache): each shared page names what it shows, each change what it touched.
 
-A hit costs one cache round trip (one query with the database cache) and no other query,
-in any worker process: nothing here lives in one process's memory. The reader's CSRF
-token and address are the only per-reader parts of such a page: the cached copy holds
-placeholders that each response fills in (core.placeholders).
+    site               every page
+    listing            every page that lists or links to pieces: home, topics, authors, feed,
+                       sitemap, search, /faq/, and a piece with links or related guides
+    article-<pk>       the piece's page
+    discussion-<pk>    its comments: its page, and its comment count wherever it is listed
+    faq-<pk>, faq      its FAQ items: its page; /faq/ shows every piece's
+    topic-<pk>, topics a topic's page and every piece that names it; /topics/
+    author-<pk>        an author's page and every piece they wrote
+
+Inside the app only the article page is kept whole (the one that costs: its discussion),
+under two versions named from its address so that they are read before anything else:
+`site`, renewed by anything an editor changes, and `discussion-<slug>`, by its comments.
+A page also stops being shared by the clock alone when a scheduled piece goes live (a list,
+a link or a related guide changes) or its discussion closes: `shared_seconds`.
 """
 
-import hashlib
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
+from functools import wraps
 
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 
+from comments.signals import discussion_changed
 from comments.targets import discussion_status
-from core import generations, placeholders
+from core import http_cache
+from faq.models import FaqItem
 
-from .models import Article
+from .models import Article, Author, RelatedGuide, Topic
 
-# A safety net for what no generation covers (the site name in settings, a deploy with new
-# templates); every change readers make or editors publish is exact.
-PAGE_TTL = timedelta(minutes=10)
-SITE_GENERATION = "page-generation:site"
-# The query parameters that change what the page shows; any other is ignored.
-_PAGE_PARAMETERS = ("sort", "cpage", "reply_to")
+EDITORIAL = ["site"]  # the in-app version every editorial change renews
 
 
-def _piece_generation(slug: str) -> str:
-    return f"page-generation:piece:{slug}"
+# What each page shows ----------------------------------------------------------------
 
 
-def site_changed() -> None:
-    """Call inside the transaction that changed what any piece's page may show."""
-    generations.renew_on_commit(SITE_GENERATION)
+def article_keys(article: Article, *, related_guides: list[Article]) -> list[str]:
+    pk = article.pk
+    keys = ["site", f"article-{pk}", f"discussion-{pk}", f"faq-{pk}"]
+    keys += [f"topic-{topic.pk}" for topic in article.topics.all()]
+    keys += [f"author-{author.pk}" for author in article.authors.all()]
+    if article.linked_slugs or related_guides:
+        keys.append("listing")
+    return keys
 
 
-def piece_changed(slug: str) -> None:
-    """Call inside the transaction that changed one piece's discussion or FAQ."""
-    generations.renew_on_commit(_piece_generation(slug))
+def article_versions(slug: str) -> list[str]:
+    return [*EDITORIAL, f"discussion-{slug}"]
 
 
-@dataclass(frozen=True)
-class Lookup:
-    key: str
-    generations: tuple[str, ...]
-    response: HttpResponse | None
+def listing_keys(articles=(), *more: str) -> list[str]:
+    """A list of pieces with their comment counts."""
+    return ["site", "listing", *more, *(f"discussion-{article.pk}" for article in articles)]
 
 
-def is_cacheable(request: HttpRequest) -> bool:
-    """Anonymous, with nothing of their own to show (drafts and messages live in a session)."""
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-        return False
-    return request.session.is_empty()
-
-
-def _page_key(request: HttpRequest, slug: str) -> str:
-    parts = [request.get_host(), slug, *(request.GET.get(p, "") for p in _PAGE_PARAMETERS)]
-    # v2: the page stored split at its placeholders (a new layout gets new keys).
-    return "page-v2:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
-
-
-def _etag(page_key: str, tags: tuple[str, ...]) -> str:
-    return 'W/"' + hashlib.sha256(f"{page_key}{tags}".encode()).hexdigest()[:32] + '"'
-
-
-def _respond(request: HttpRequest, pieces: tuple[bytes, ...], etag: str) -> HttpResponse:
-    filled = placeholders.fill_split(request, pieces)  # also sets the reader's CSRF cookie
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(filled)
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = "no-cache"  # revalidate: comments arrive any time
-    patch_vary_headers(response, ("Cookie",))  # signed-in readers get pages of their own
-    return response
-
-
-def _generation_keys(slug: str) -> tuple[str, str]:
-    return (SITE_GENERATION, _piece_generation(slug))
-
-
-def _is_current(entry: dict | None, tags: tuple[str, ...]) -> bool:
-    return bool(entry) and entry["generations"] == tags and (timezone.now() < entry["valid_until"])
-
-
-def fetch(key: str, slug: str) -> tuple[dict | None, tuple[str, str]]:
-    """The entry cached under `key` if it is current for piece `slug`, and in any case the
-    generations to tag a new one with. One cache round trip."""
-    keys = _generation_keys(slug)
-    found = cache.get_many([*keys, key])
-    tags = generations.current(found, keys)
-    entry = found.get(key)
-    return (entry if _is_current(entry, tags) else None), tags
-
-
-def keep(key: str, entry: dict, tags: tuple[str, ...], article: Article) -> dict:
-    """Cache `entry` under `key`, tagged, until the page stops being right by the clock."""
-    valid_until = _valid_until(article)
-    entry = {**entry, "generations": tags, "valid_until": valid_until}
-    cache.set(key, entry, max(1, (valid_until - timezone.now()).total_seconds()))
-    return entry
-
-
-class _Copies:
-    """Pages this worker has already fetched from the shared cache, by their ETag.
-
-    A page's ETag is made of its key and the generations it was rendered under, so a copy
-    is never out of date: each request still reads the current generations from the shared
-    cache, and a copy is used only when its ETag is the one they give (and its clock has
-    not run out). What it saves is moving the whole page out of the shared cache for every
-    reader. Least recently used copies go first, past a few megabytes.
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.copies: OrderedDict[str, dict] = OrderedDict()
-        self.size = 0
-
-    def get(self, etag: str) -> dict | None:
-        copy = self.copies.get(etag)
-        if copy is not None:
-            self.copies.move_to_end(etag)
-        return copy
-
-    def put(self, etag: str, entry: dict) -> None:
-        if etag in self.copies:
-            return
-        self.copies[etag] = entry
-        self.size += entry["size"]
-        while self.size > self.max_bytes and self.copies:
-            _, dropped = self.copies.popitem(last=False)
-            self.size -= dropped["size"]
-
-
-_copies = _Copies(max_bytes=16 * 1024 * 1024)
-
-
-def lookup(request: HttpRequest, slug: str) -> Lookup:
-    """The cached page if it is current; in any case the generations to tag a new one with.
-
-    One round trip to the shared cache for the generations (and the page itself, the first
-    time this worker serves that version of it)."""
-    key = _page_key(request, slug)
-    keys = _generation_keys(slug)
-    tags = generations.current(cache.get_many(keys), keys)
-    etag = _etag(key, tags)
-    entry = _copies.get(etag)
-    if entry is None:
-        entry = cache.get(key)
-        if _is_current(entry, tags):
-            _copies.put(etag, entry)
-    if _is_current(entry, tags):
-        return Lookup(key, tags, _respond(request, entry["pieces"], etag))
-    return Lookup(key, tags, None)
-
-
-def _valid_until(article: Article):
-    """When the page stops being right by the clock alone: a scheduled piece going live (a
-    link or a related guide appears), the discussion closing, or the safety net."""
+def shared_seconds(article: Article | None = None) -> float:
+    """How long a shared page stays right by the clock: until the next scheduled piece goes
+    live, or `article`'s discussion closes; the safety net at most."""
     now = timezone.now()
-    moments = [now + PAGE_TTL]
-    if hasattr(article, "next_publication"):  # Article.objects.with_next_publication()
-        next_publication = article.next_publication
+    moments: list[datetime] = []
+    scheduled = Article.objects.filter(~Q(status=Article.Status.DRAFT), publish_at__gt=now)
+    if article is not None and hasattr(article, "next_publication"):
+        moments.append(article.next_publication)  # read with the piece, no query
     else:
-        next_publication = (
-            Article.objects.filter(pk=article.pk).with_next_publication().get().next_publication
-        )
-    if next_publication:
-        moments.append(next_publication)
-    closes_at = discussion_status(article, now=now).closes_at
-    if closes_at and closes_at > now:
-        moments.append(closes_at)
-    return min(moments)
+        moments.append(scheduled.aggregate(next=Min("publish_at"))["next"])
+    if article is not None:
+        moments.append(discussion_status(article, now=now).closes_at)
+    seconds = [(moment - now).total_seconds() for moment in moments if moment and moment > now]
+    return min([http_cache.SAFETY_NET, *seconds])
 
 
-def store(request: HttpRequest, article: Article, found: Lookup, render_page) -> HttpResponse:
-    """Render the page once with placeholders for the reader's parts, keep it, answer."""
-    content = render_page(for_cache=True).content
-    pieces = placeholders.split(content)
-    etag = _etag(found.key, found.generations)
-    entry = {"pieces": pieces, "size": len(content)}
-    _copies.put(etag, keep(found.key, entry, found.generations, article))
-    return _respond(request, pieces, etag)
+def shared_listing(*keys: str):
+    """Decorate a view that lists pieces (feed, sitemap, /faq/) as a shared page."""
+
+    def decorator(view):
+        @wraps(view)
+        def shared(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            return http_cache.public(
+                response, keys=listing_keys((), *keys), max_age=shared_seconds()
+            )
+
+        return shared
+
+    return decorator
+
+
+# What each change touches ------------------------------------------------------------
+
+
+def _editorial(*keys: str) -> None:
+    http_cache.changed(keys=keys, versions=EDITORIAL)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def article_changed(sender, instance: Article, **kwargs) -> None:
+    _editorial(f"article-{instance.pk}", "listing")
+
+
+@receiver(m2m_changed, sender=Article.topics.through)
+@receiver(m2m_changed, sender=Article.authors.through)
+def byline_changed(sender, instance, action: str, reverse: bool, model, pk_set, **kwargs) -> None:
+    """Topics or authors added to or taken from pieces, from either side."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if pk_set is None:  # a clear: the ones about to go
+        related = instance.articles if reverse else getattr(instance, model._meta.model_name + "s")
+        pk_set = set(related.values_list("pk", flat=True))
+    pieces, others = (pk_set, {instance.pk}) if reverse else ({instance.pk}, pk_set)
+    name = "author" if Author in (model, type(instance)) else "topic"
+    _editorial(
+        "listing",
+        *(f"article-{pk}" for pk in pieces),
+        *(f"{name}-{pk}" for pk in others),
+    )
+
+
+@receiver(post_save, sender=Topic)
+@receiver(post_delete, sender=Topic)
+def topic_changed(sender, instance: Topic, **kwargs) -> None:
+    _editorial(f"topic-{instance.pk}", "topics", "listing")
+
+
+@receiver(post_save, sender=Author)
+@receiver(post_delete, sender=Author)
+def author_changed(sender, instance: Author, **kwargs) -> None:
+    _editorial(f"author-{instance.pk}", "listing")
+
+
+@receiver(post_save, sender=RelatedGuide)
+@receiver(post_delete, sender=RelatedGuide)
+def related_guide_changed(sender, instance: RelatedGuide, **kwargs) -> None:
+    _editorial(f"article-{instance.article_id}", "listing")
+
+
+@receiver(pre_save, sender=FaqItem)
+def faq_item_moving(sender, instance: FaqItem, **kwargs) -> None:
+    """Remember the piece an item is on before the save: one moved to another piece leaves
+    the first one's page too."""
+    if instance.pk:
+        previous = FaqItem.objects.filter(pk=instance.pk).values_list("article_id", flat=True)
+        instance.previous_article_id = previous.first()
+
+
+@receiver(post_save, sender=FaqItem)
+@receiver(post_delete, sender=FaqItem)
+def faq_item_changed(sender, instance: FaqItem, **kwargs) -> None:
+    pieces = {instance.article_id, getattr(instance, "previous_article_id", None)} - {None}
+    _editorial("faq", *(f"faq-{pk}" for pk in pieces))
+
+
+@receiver(discussion_changed)
+def discussion_did_change(sender, *, target_id: int, **kwargs) -> None:
+    slug = Article.objects.filter(pk=target_id).values_list("slug", flat=True).first()
+    http_cache.changed(
+        keys=[f"discussion-{target_id}"], versions=[f"discussion-{slug}"] if slug else []
+    )

@@ -4,6 +4,7 @@ from django.views.decorators.http import condition
 from core.conditional import articles_modified
 
 from . import views
+from .caching import shared_listing
 from .feeds import LatestArticlesFeed
 
 app_name = "articles"
@@ -16,6 +17,8 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
     path(
-        "feed/", condition(last_modified_func=articles_modified)(LatestArticlesFeed()), name="feed"
+        "feed/",
+        shared_listing()(condition(last_modified_func=articles_modified)(LatestArticlesFeed())),
+        name="feed",
     ),
 ]

@@ -1,17 +1,18 @@
-from functools import partial
-
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
-from comments.selectors import annotate_comment_counts
-from comments.views import discussion_context
-from core import placeholders
+from comments.selectors import annotate_comment_counts, normalise_sort
+from comments.views import discussion_context, page_number
+from core import http_cache
+from faq.views import faq_context
 
-from . import caching, parts
-from .models import Article, Author, Topic
+from . import caching
+from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
+from .structured_data import article_json_ld
 
 
 def _page(request: HttpRequest, queryset, per_page: int | None = None):
@@ -19,42 +20,64 @@ def _page(request: HttpRequest, queryset, per_page: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _listing(request: HttpRequest, template: str, context: dict, *keys: str) -> HttpResponse:
+    response = render(request, template, context)
+    articles = context["page"].object_list if context.get("page") else []
+    return http_cache.public(
+        response, keys=caching.listing_keys(articles, *keys), max_age=caching.shared_seconds()
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     page = _page(request, annotate_comment_counts(Article.objects.published().for_listing()))
-    return render(request, "articles/home.html", {"page": page})
+    return _listing(request, "articles/home.html", {"page": page})
 
 
 def _render_article(
-    request: HttpRequest, article: Article, *, preview: bool, for_cache: bool = False
+    request: HttpRequest, article: Article, *, preview: bool, sort: str, cpage: int
 ) -> HttpResponse:
-    """The piece's page. What is the same for every reader comes from articles.parts, the
-    discussion's threads from comments.fragments, both rendered once per version; with
-    placeholders for the reader's CSRF token and address (core.placeholders), filled in
-    here or, for a page that is itself cached, as each reader is served (articles.caching)."""
-    discussion = discussion_context(request, article)
+    published_guides = RelatedGuide.objects.filter(
+        guide__in=Article.objects.published()
+    ).select_related("guide")
+    prefetch_related_objects(
+        [article], "authors", "topics", Prefetch("guide_links", queryset=published_guides)
+    )
+    related_guides = [link.guide for link in article.guide_links.all()]
+    discussion = discussion_context(request, article, sort=sort, cpage=cpage)
+    if discussion["discussion"].page.number != cpage:  # past the end: the last page
+        return redirect(discussion["discussion"].page_url(discussion["discussion"].page.number))
     context = {
         "article": article,
         "preview": preview,
-        "parts": parts.for_page(
-            request, article, preview=preview, comment_count=discussion["comment_count"]
-        ),
+        "body_html": article.body_for_readers(),
+        "related_guides": related_guides,
+        "article_ld": article_json_ld(request, article),
+        **faq_context(request, article),
         **discussion,
     }
-    if for_cache:
-        context["csrf_token"] = placeholders.CSRF_TOKEN
     response = render(request, "articles/article_detail.html", context)
-    if not for_cache:
-        response.content = placeholders.fill(request, response.content)
-    return response
+    if preview:
+        return response
+    keys = caching.article_keys(article, related_guides=related_guides)
+    return http_cache.public(response, keys=keys, max_age=caching.shared_seconds(article))
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    cached = caching.lookup(request, slug) if caching.is_cacheable(request) else None
-    if cached and cached.response:
-        return cached.response
-    article = get_object_or_404(Article.objects.published().with_next_publication(), slug=slug)
-    render_page = partial(_render_article, request, article, preview=False)
-    return caching.store(request, article, cached, render_page) if cached else render_page()
+    sort, cpage = normalise_sort(request.GET.get("sort")), page_number(request.GET.get("cpage"))
+
+    def render_page() -> HttpResponse:
+        published = Article.objects.published().with_next_publication()
+        article = get_object_or_404(published, slug=slug)
+        return _render_article(request, article, preview=False, sort=sort, cpage=cpage)
+
+    if http_cache.is_shared(request):
+        return http_cache.cached_page(
+            request,
+            address=("article", slug, sort, cpage),
+            versions=caching.article_versions(slug),
+            render=render_page,
+        )
+    return render_page()
 
 
 def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
@@ -62,7 +85,8 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("articles.view_article"):
         raise Http404
     article = get_object_or_404(Article.objects.all(), slug=slug)
-    response = _render_article(request, article, preview=True)
+    sort, cpage = normalise_sort(request.GET.get("sort")), page_number(request.GET.get("cpage"))
+    response = _render_article(request, article, preview=True, sort=sort, cpage=cpage)
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -71,13 +95,15 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     page = _page(request, annotate_comment_counts(topic.articles.published().for_listing()))
-    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+    context = {"topic": topic, "page": page}
+    return _listing(request, "articles/topic_detail.html", context, f"topic-{topic.pk}")
 
 
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, annotate_comment_counts(author.articles.published().for_listing()))
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    context = {"author": author, "page": page}
+    return _listing(request, "articles/author_detail.html", context, f"author-{author.pk}")
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -89,8 +115,5 @@ def search(request: HttpRequest) -> HttpResponse:
         if page
         else []
     )
-    return render(
-        request,
-        "articles/search.html",
-        {"query": query, "terms": terms, "page": page, "results": results},
-    )
+    context = {"query": query, "terms": terms, "page": page, "results": results}
+    return _listing(request, "articles/search.html", context)

@@ -7,5 +7,5 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for what they register: settings checks; the receivers that keep cached
-        # discussions current.
-        from . import checks, fragments, handlers  # noqa: F401
+        # discussions current (a renamed commenter).
+        from . import checks, handlers  # noqa: F401

@@ -10,8 +10,8 @@ A page of the discussion costs, whatever its length:
      top-level comments (the paginator's),
   2. the page of top-level comments (authors joined),
   3. every reply in those threads, by their stored `root` (authors joined),
-and the editors' picks (featured comments) one more. For a signed-in reader, what they
-wrote, recommended and reported on the discussion is one more query (`viewer_marks`),
+and the editors' picks (featured comments) one more when there are any. For a signed-in
+reader, what they recommended and reported on the discussion is one more (`viewer_marks`),
 indexed by reader, whatever the length of the discussion. The tree is built in Python.
 """
 
@@ -24,7 +24,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -73,10 +72,6 @@ def annotate_comment_counts(queryset: QuerySet, name: str = "comment_count") -> 
     )
 
 
-def published_count(target: CommentTarget) -> int:
-    return Comment.objects.filter(target_id=target.pk, state=State.APPROVED).count()
-
-
 def visible_q(viewer) -> Q:
     """Comments `viewer` may read: published ones, and their own awaiting review."""
     q = Q(state=State.APPROVED)
@@ -120,18 +115,10 @@ def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
 
 @dataclass(frozen=True)
 class ViewerMarks:
-    """What sets one reader's view of a discussion apart from every other signed-in
-    reader's: the comments they wrote, recommended or reported, and whether one of theirs
-    awaits review (their pending comments show in the threads, to them alone)."""
+    """The comments of a discussion one reader recommended or reported."""
 
-    own: frozenset[int] = frozenset()
     recommended: frozenset[int] = frozenset()
     reported: frozenset[int] = frozenset()
-    has_pending: bool = False
-
-    @property
-    def comment_ids(self) -> frozenset[int]:
-        return self.own | self.recommended | self.reported
 
 
 def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
@@ -140,45 +127,20 @@ def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
     if viewer is None or not viewer.is_authenticated:
         return ViewerMarks()
 
-    def tagged(queryset: QuerySet, id_field: str, tag: str) -> QuerySet:
-        tag_value = F(tag) if tag == "state" else Value(tag, output_field=CharField())
-        return queryset.annotate(tag=tag_value).values_list(id_field, "tag").order_by()
+    def tagged(queryset: QuerySet, tag: str) -> QuerySet:
+        tag_value = Value(tag, output_field=CharField())
+        return queryset.annotate(tag=tag_value).values_list("comment_id", "tag").order_by()
 
     on_target = Q(comment__target_id=target.pk)
-    rows = (
-        tagged(Comment.objects.filter(target_id=target.pk, author_id=viewer.pk), "pk", "state")
-        .union(
-            tagged(
-                Recommendation.objects.filter(on_target, user_id=viewer.pk),
-                "comment_id",
-                "recommended",
-            ),
-            tagged(
-                Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"
-            ),
-            all=True,
-        )
-        .order_by()
+    rows = tagged(Recommendation.objects.filter(on_target, user_id=viewer.pk), "recommended")
+    rows = rows.union(
+        tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "reported"), all=True
     )
     marks: dict[str, set[int]] = defaultdict(set)
-    for pk, tag in rows:
-        marks[tag if tag in ("recommended", "reported") else "own"].add(pk)
-        if tag == State.PENDING:
-            marks["pending"].add(pk)
+    for pk, tag in rows.order_by():
+        marks[tag].add(pk)
     return ViewerMarks(
-        own=frozenset(marks["own"]),
-        recommended=frozenset(marks["recommended"]),
-        reported=frozenset(marks["reported"]),
-        has_pending=bool(marks["pending"]),
-    )
-
-
-def comments_for_items(ids) -> QuerySet[Comment]:
-    """The given comments with what their HTML shows (REPLY_FIELDS)."""
-    return (
-        Comment.objects.filter(pk__in=ids)
-        .select_related("author", "in_reply_to__author")
-        .only(*REPLY_FIELDS)
+        recommended=frozenset(marks["recommended"]), reported=frozenset(marks["reported"])
     )
 
 
@@ -203,13 +165,6 @@ class _CountedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # Paginator.count is a cached_property
-
-
-def counted_page(count: int, number: int, *, per_page: int | None = None) -> Page:
-    """Page `number` of a discussion listing `count` top-level comments, without a query:
-    what the page's navigation needs when its threads come as HTML."""
-    paginator = _CountedPaginator([], per_page or settings.COMMENTS_PER_PAGE, count=count)
-    return paginator.page(number)
 
 
 def featured(target: CommentTarget) -> list[Comment]:
@@ -239,7 +194,6 @@ class Node:
     can_reply: bool = False
     can_edit: bool = False
     can_withdraw: bool = False
-    html: str = ""  # the rendered `item` (comments.fragments)
 
     @property
     def placeholder(self) -> str:
@@ -293,6 +247,14 @@ class Threads:
     sort: str
     status: DiscussionStatus
     published_count: int
+    picks: list[Comment]  # the editors' picks (featured), above the threads
+
+
+def walk(nodes: list[Node]):
+    """Every node of the threads, depth first: the order they are shown in."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
 
 
 def page_of_threads(
@@ -312,6 +274,7 @@ def page_of_threads(
     counts = Comment.objects.filter(target_id=target.pk).aggregate(
         published=Count("pk", filter=Q(state=State.APPROVED)),
         listed=Count("pk", filter=listed_q(viewer)),
+        featured=Count("pk", filter=Q(state=State.APPROVED, is_featured=True)),
     )
     top_level = (
         listed_top_level(target, viewer)
@@ -353,7 +316,12 @@ def page_of_threads(
 
     nodes = [node for node in map(build, roots) if node]
     return Threads(
-        page=page, nodes=nodes, sort=sort, status=status, published_count=counts["published"]
+        page=page,
+        nodes=nodes,
+        sort=sort,
+        status=status,
+        published_count=counts["published"],
+        picks=featured(target) if counts["featured"] else [],
     )
 
 

@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("on/<int:target_id>/", views.post, name="post"),
+    path("on/<int:target_id>/draft/", views.draft, name="draft"),
     path("<int:pk>/", views.locate, name="locate"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/edit/", views.edit, name="edit"),

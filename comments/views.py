@@ -6,7 +6,7 @@ shows them; an anonymous reader's text waits there while they sign in or sign up
 (Django keeps session data across sign-in).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -22,15 +22,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import fragments, selectors, services, throttle
+from . import selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
 from .models import Comment
-from .targets import CommentTarget, DiscussionStatus, discussion_status, target_model
+from .targets import CommentTarget, DiscussionStatus, target_model
 
 State = Comment.State
 HONEYPOT_FIELD = "website"  # hidden from people (templates/comments/includes/form.html)
 _DRAFTS = "comments.drafts"
-_DRAFT_MAX_CHARS = 50_000  # far above the limit, so a too-long text comes back whole
+# Room for a text a little over the limit to come back whole, to be cut by its writer;
+# a few pieces' drafts per session, the newest kept.
+_DRAFT_MAX_CHARS = settings.COMMENTS_MAX_LENGTH + 1000
+_DRAFTS_PER_SESSION = 3
 
 
 # Drafts kept in the session ----------------------------------------------------------
@@ -44,16 +47,18 @@ def _save_draft(
     error: services.CommentError | None = None,
     *,
     faq_credit: bool = False,
+    kept: bool = False,
 ) -> None:
-    drafts = dict(request.session.get(_DRAFTS, {}))
+    drafts = {k: v for k, v in request.session.get(_DRAFTS, {}).items() if k != str(target.pk)}
     drafts[str(target.pk)] = {
         "body": (body or "")[:_DRAFT_MAX_CHARS],
         "parent": parent_id,
         "error": error.message if error else "",
         "code": error.code if error else "",
         "faq_credit": faq_credit,
+        "kept": kept,
     }
-    request.session[_DRAFTS] = drafts
+    request.session[_DRAFTS] = dict(list(drafts.items())[-_DRAFTS_PER_SESSION:])
 
 
 def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
@@ -118,38 +123,43 @@ def _published_target_or_404(pk) -> CommentTarget:
 
 # The discussion on a piece's page ----------------------------------------------------
 
+MAX_PAGE_NUMBER = 100_000
+
+
+def page_number(value) -> int:
+    """A page number from the query string: 1 for anything but a sane positive integer."""
+    number = _int_or_none(value)
+    return number if number and 0 < number <= MAX_PAGE_NUMBER else 1
+
 
 @dataclass
 class Discussion:
-    """Everything templates/comments/includes/discussion.html shows."""
+    """Everything templates/comments/includes/discussion.html shows. On a shared page (no
+    session) nothing in it comes from the request but the normalised sort and page."""
 
     target: CommentTarget
     status: DiscussionStatus
     signed_in: bool
     can_post: bool  # signed in with a verified address
     needs_verification: bool
+    sort: str
+    page: Page
+    nodes: list[selectors.Node]
+    picks: list[Comment]
+    reply_node: selectors.Node | None = None
     draft_body: str = ""
     draft_faq_credit: bool = False
+    draft_kept: bool = False  # typed before signing in: shown to check, never sent for them
     error: str = ""
     error_code: str = ""
-    sort_links: list[dict] = field(default_factory=list)
-    # Filled in by comments.fragments.render_threads:
-    page: Page | None = None  # of top-level comments
-    reply_node: selectors.Node | None = None
-    threads_html: str = ""
-    picks_html: str = ""  # featured comments: the editors' picks
 
     @property
     def post_url(self) -> str:
         return reverse("comments:post", kwargs={"target_id": self.target.pk})
 
     @property
-    def login_url(self) -> str:
-        return _login_url(_form_url(self.target))
-
-    @property
-    def signup_url(self) -> str:
-        return _signup_url(_form_url(self.target))
+    def draft_url(self) -> str:
+        return reverse("comments:draft", kwargs={"target_id": self.target.pk})
 
     @property
     def body_help(self) -> str:
@@ -158,6 +168,35 @@ class Discussion:
     @property
     def verify_url(self) -> str:
         return reverse("account_email")
+
+    @property
+    def sort_links(self) -> list[dict]:
+        return [
+            {
+                "label": label,
+                "url": f"?{urlencode({'sort': key})}#discussion",
+                "current": key == self.sort,
+            }
+            for key, (label, _) in selectors.SORTS.items()
+        ]
+
+    def page_url(self, number: int) -> str:
+        query = {"sort": self.sort} if self.sort != selectors.DEFAULT_SORT else {}
+        if number > 1:
+            query["cpage"] = number
+        return (
+            f"{self.target.get_absolute_url()}?{urlencode(query)}"
+            if query
+            else (self.target.get_absolute_url())
+        )
+
+    @property
+    def previous_url(self) -> str:
+        return self.page_url(self.page.number - 1)
+
+    @property
+    def next_url(self) -> str:
+        return self.page_url(self.page.number + 1)
 
     @property
     def permalinks_on_page(self) -> bool:
@@ -169,45 +208,40 @@ class Discussion:
         return self.page.paginator.count > 1
 
 
-def discussion_context(request: HttpRequest, target: CommentTarget) -> dict:
+def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str, cpage: int):
     """What a piece's page needs to show its discussion, in a constant number of queries."""
     viewer = request.user
-    sort = selectors.normalise_sort(request.GET.get("sort"))
-    draft = _take_draft(request, target)
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
+    draft = _take_draft(request, target)
+    threads = selectors.page_of_threads(
+        target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
+    )
+    reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
+    reply_node = next(
+        (n for n in selectors.walk(threads.nodes) if signed_in and n.comment.pk == reply_to), None
+    )
     discussion = Discussion(
         target=target,
-        status=discussion_status(target),
+        status=threads.status,
         signed_in=signed_in,
         can_post=verified,
         needs_verification=signed_in and not verified,
+        sort=threads.sort,
+        page=threads.page,
+        nodes=threads.nodes,
+        picks=threads.picks,
+        reply_node=reply_node if reply_node and reply_node.can_reply else None,
         draft_body=draft.get("body", ""),
         draft_faq_credit=bool(draft.get("faq_credit")),
+        draft_kept=bool(draft.get("kept")),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
-        sort_links=[
-            {
-                "key": key,
-                "label": label,
-                "url": f"?{urlencode({'sort': key})}#discussion",
-                "current": key == sort,
-            }
-            for key, (label, _) in selectors.SORTS.items()
-        ],
-    )
-    published_count = fragments.render_threads(
-        request,
-        discussion,
-        marks=selectors.viewer_marks(target, viewer),
-        sort=sort,
-        page_number=request.GET.get("cpage"),
-        reply_to=_int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent")),
     )
     return {
         "discussion": discussion,
         "discussion_enabled": True,
-        "comment_count": published_count,
+        "comment_count": threads.published_count,
     }
 
 
@@ -307,6 +341,29 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
     return redirect(selectors.comment_url(comment, request.user))
 
 
+@csrf_exempt  # shared pages carry no token; this stores only the visitor's own text
+@require_POST
+def draft(request: HttpRequest, target_id: int) -> HttpResponse:
+    """The signed-out reader's way from the comment box to signing in or up, text kept.
+
+    Shared pages are the same for everyone, so their form carries no CSRF token and this
+    endpoint can be reached from anywhere. It therefore does nothing on anyone's behalf: it
+    keeps the unsent text (bounded) in the visitor's own session, never posts, never ticks
+    the FAQ-credit box, and the form shows the text back for the reader to check and send.
+    """
+    target = _published_target_or_404(target_id)
+    parent_id = _int_or_none(request.POST.get("parent"))
+    body = request.POST.get("body", "").strip()
+    if body:
+        _save_draft(request, target, body, parent_id, kept=True)
+    destination = _form_url(target, parent_id) if body else target.get_absolute_url()
+    if request.user.is_authenticated:
+        return redirect(destination)
+    if request.POST.get("then") == "signup":
+        return redirect(_signup_url(destination))
+    return redirect(_login_url(destination))
+
+
 @csrf_exempt  # checked in _submit, which keeps the reader's text when the check fails
 @require_POST
 def post(request: HttpRequest, target_id: int) -> HttpResponse:
@@ -323,7 +380,13 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not target.is_published:
         raise Http404
     if request.method == "GET":
-        return redirect(_form_url(target, parent.pk))
+        # The reply form opens under the comment, on the page of the thread that holds it.
+        page = selectors.top_level_page_number(parent, request.user)
+        query = urlencode({**({"cpage": page} if page > 1 else {}), "reply_to": parent.pk})
+        form_url = f"{target.get_absolute_url()}?{query}#comment-form"
+        if not request.user.is_authenticated:
+            return redirect(_login_url(form_url))
+        return redirect(form_url)
     return _submit(request, target, parent.pk)
 
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from articles.caching import shared_listing
+
 from . import views
 
 app_name = "faq"
 
 urlpatterns = [
-    path("", views.faq_index, name="index"),
+    path("", shared_listing("faq")(views.faq_index), name="index"),
 ]

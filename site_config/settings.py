@@ -72,14 +72,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",  # database down: friendly 503, not 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for every page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # CSRF does not use the session (CSRF_USE_SESSIONS is off), so it can run first, and
-    # set its cookie on pages the next middleware serves from the cache.
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Cached article pages for readers without a session: before sessions and auth load.
-    "articles.middleware.CachedArticlePageMiddleware",
+    # Above sessions: it sees whether the reader has one, so the page is shared or private.
+    "core.http_cache.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,24 +125,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: Redis when REDIS_URL is set. Otherwise the database, so that rate limits and cache
-# invalidation hold across several worker processes (one process's memory never decides).
+# Caches. `default`, the database, is never evicted: rate limits, the comment throttle and
+# the versions that key cached pages. `pages` holds rendered HTML only, which may go at any
+# time: Redis when REDIS_URL is set (shared by every node), otherwise this process's memory
+# (correct all the same: pages are keyed on versions kept in the database).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.RedisCache",
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "meridian"),
         }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 200},
         }
-    }
+    ),
+}
+# The HTTP caches in front (Varnish), purged by key after each change: "http://host:port/,…".
+HTTP_CACHE_PURGE_URLS = env_list("HTTP_CACHE_PURGE_URLS", [])
+# The deployed release (e.g. a git commit) in every cached page's key; without it, a digest
+# of the code and templates.
+RELEASE = os.environ.get("RELEASE", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -273,9 +284,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; others are signed out
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# Sessions are read from the shared cache and written through to the database, so they
-# hold across workers and survive a cache restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database: shared by every node, never evicted.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Publishing.
 ARTICLES_PER_PAGE = 10

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.http import condition
 from django.views.generic import RedirectView
 
+from articles.caching import shared_listing
 from articles.sitemaps import ArticleSitemap, TopicSitemap
 from core import views as core_views
 from core.conditional import published_content_modified
@@ -33,7 +34,7 @@ urlpatterns = [
     path("moderation/", include("comments.moderation_urls")),
     path(
         "sitemap.xml",
-        condition(last_modified_func=published_content_modified)(sitemap),
+        shared_listing("faq")(condition(last_modified_func=published_content_modified)(sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

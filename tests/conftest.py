@@ -8,7 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article, Author, Topic
@@ -112,30 +112,38 @@ def reader(make_user):
     return make_user("reader@example.com", display_name="Curious Reader")
 
 
-# The two shared caches the site runs on: the database cache (the default without
-# REDIS_URL) and Redis. Neither lives in one process's memory. Tests of cached pages run
-# on both: `pytestmark = pytest.mark.usefixtures("shared_cache")`.
-
-REDIS = {
-    "BACKEND": "core.cache.RedisCache",
-    "LOCATION": "redis://127.0.0.1:6379/2",
-}
+# Where rendered pages live: this process's memory (the default without REDIS_URL) or
+# Redis. Versions that key them are in the database either way. Tests of cached pages run
+# on both: `pytestmark = pytest.mark.usefixtures("page_cache")`.
+REDIS = "redis://127.0.0.1:6379/2"
 
 
-@pytest.fixture(params=["database", "redis"])
-def shared_cache(request, settings):
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Pages kept in this process's memory outlive each test's database: start without."""
+    caches["pages"].clear()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def page_cache(request, settings):
     if request.param == "redis":
         import redis
 
         try:
-            redis.Redis.from_url(REDIS["LOCATION"]).ping()
+            redis.Redis.from_url(REDIS).ping()
         except redis.ConnectionError:
             pytest.fail("Redis must run on 127.0.0.1:6379 (it does on every machine here)")
         # A prefix of its own: Redis is not rolled back with the test's transaction.
-        settings.CACHES = {"default": {**REDIS, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
-    cache.clear()
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            },
+        }
     yield request.param
-    cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -485,8 +485,11 @@ def test_long_discussions_page_top_level_comments_and_replies_follow(
 
 def test_a_bad_page_number_is_not_an_error(client, trusted, post, piece_url):
     post(trusted)
-    for value in ("abc", "-1", "999"):
+    for value in ("abc", "-1", "99999999999999999999"):
         assert client.get(piece_url, {"cpage": value, "sort": "nonsense"}).status_code == 200
+    past_the_end = client.get(piece_url, {"cpage": "999", "sort": "newest"})
+    assert past_the_end.status_code == 302
+    assert past_the_end["Location"] == f"{piece_url}?sort=newest"  # the last page: the only one
 
 
 # A reader's own comments --------------------------------------------------------------

@@ -68,14 +68,6 @@ def test_settings_can_be_extended_by_star_import(tmp_path):
     assert result.stdout.strip() == "Overridden True", result.stderr
 
 
-def test_redis_url_selects_the_redis_cache_and_no_url_a_shared_database_cache():
-    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    with_redis = run(["-c", code], DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
-    without = run(["-c", code], DJANGO_DEBUG="1")
-    assert with_redis.stdout.strip() == "core.cache.RedisCache"
-    assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
-
-
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     if connection.vendor != "sqlite":

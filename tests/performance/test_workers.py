@@ -1,4 +1,4 @@
-"""Cached pages are exact across gunicorn workers, with Redis and with the database cache.
+"""Cached pages are exact across gunicorn workers, kept in Redis or in each worker's memory.
 
 Two real gunicorn workers serve the piece (production settings, on loopback) until both
 hold it in every cache they keep, to anonymous and signed-in readers; then a third process,
@@ -59,7 +59,7 @@ def _pages(port: int, cookie: str, count: int = 24) -> list[str]:
         return list(pool.map(get, range(count)))
 
 
-@pytest.mark.parametrize("shared_cache", ["redis", "database"])
+@pytest.mark.parametrize("shared_cache", ["redis", "memory"])
 def test_a_change_shows_at_once_in_every_worker(tmp_path, shared_cache):
     prefix = f"workers-test-{uuid.uuid4().hex}"  # nothing from an earlier run
     env = loopback.production_env(

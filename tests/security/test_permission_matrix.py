@@ -116,6 +116,8 @@ COMMENT_ROWS = [
     Row("comments:locate", every(302), args=("pending_theirs",)),
     Row("comments:post", every(302), method="POST", args=("piece_pk",), data={"body": "Hi."}),
     Row("comments:post", every(404), method="POST", args=("draft_pk",), data={"body": "Hi."}),
+    Row("comments:draft", every(302), method="POST", args=("piece_pk",), data={"body": "Hi."}),
+    Row("comments:draft", every(404), method="POST", args=("draft_pk",), data={"body": "Hi."}),
     Row("comments:reply", every(302), args=("theirs",)),
     Row("comments:reply", every(302), method="POST", args=("theirs",), data={"body": "Yes."}),
     Row("comments:reply", every(404), args=("on_draft",)),
