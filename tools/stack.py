@@ -118,6 +118,8 @@ class Stack:
             database_url=database_url,
             REDIS_URL=redis_url,
             HTTP_CACHE_PURGE_URLS=f"{self.url}/",
+            # Mail goes to the worker's log: nothing leaves the machine.
+            DJANGO_MAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
             **(env_overrides or {}),
         )
         self.nodes: list[subprocess.Popen | None] = [None] * len(self.node_ports)
