@@ -11,6 +11,7 @@ with a backends.vcl written for these nodes. Only loopback addresses are used.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from tools import loopback
 
 ROOT = loopback.ROOT
 VARNISHD = "/usr/sbin/varnishd"
+VARNISHADM = "/usr/bin/varnishadm"
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 # The task worker each deployment runs as its own service (django-tasks-db's worker). It
 # looks for new tasks every 0.1 s instead of every 1 s, so that a purge reaches Varnish
@@ -233,6 +235,17 @@ class Stack:
     def manage(self, code: str, timeout: int = 120) -> str:
         """Run Python in the app's environment (`manage.py shell -c`); return its output."""
         return loopback.manage(self.env, "shell", "-c", code, timeout=timeout)
+
+    def backends_healthy(self) -> list[bool]:
+        """What Varnish's probes think of each node, in order."""
+        listing = subprocess.run(
+            [VARNISHADM, "-n", str(self.run_dir / "varnish"), "backend.list"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        health = dict(re.findall(r"^\S*\.(node\d+)\s+\S+\s+\S+\s+(\w+)", listing, re.M))
+        return [health.get(f"node{i}") == "healthy" for i in range(1, len(self.nodes) + 1)]
 
     def node_worker_pids(self, index: int) -> list[int]:
         node = self.nodes[index]
