@@ -117,15 +117,14 @@ class Stack:
         self.workers_per_node = workers_per_node
         self.url = f"http://127.0.0.1:{port}"
         self.node_urls = [f"http://127.0.0.1:{p}" for p in self.node_ports]
-        self.env = loopback.production_env(
-            "stack",
-            database_url=database_url,
-            REDIS_URL=redis_url,
-            HTTP_CACHE_PURGE_URLS=f"{self.url}/",
+        overrides = {
+            "REDIS_URL": redis_url,
+            "HTTP_CACHE_PURGE_URLS": f"{self.url}/",
             # Mail goes to the worker's log: nothing leaves the machine.
-            DJANGO_MAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+            "DJANGO_MAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             **(env_overrides or {}),
-        )
+        }
+        self.env = loopback.production_env("stack", database_url=database_url, **overrides)
         self.nodes: list[subprocess.Popen | None] = [None] * len(self.node_ports)
         self.worker: subprocess.Popen | None = None
         self.varnish: subprocess.Popen | None = None
