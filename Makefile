@@ -7,7 +7,7 @@ ifndef PYTHON
 PYTHON := $(shell scripts/find-python 2>/dev/null)
 endif
 
-.PHONY: run test test-browser audit lint format bench wrk soak check-deploy chromium clean
+.PHONY: run test test-browser audit lint format bench wrk soak check-deploy chromium varnish stack clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then scripts/find-python; exit 1; fi
@@ -37,8 +37,22 @@ chromium:
 	  else echo "Browser tests need /usr/bin/chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
 
-test: $(VENV)/.installed chromium
+# The production stack (tools/stack.py, deploy/varnish/) needs Debian's Varnish and xkey.
+varnish:
+	@if [ ! -x /usr/sbin/varnishd ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y varnish varnish-modules || (apt-get update && apt-get install -y varnish varnish-modules)) >/dev/null; \
+	  else echo "The stack needs Varnish: sudo apt-get install -y varnish varnish-modules" >&2; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed chromium varnish
 	$(BIN)/pytest
+
+# Varnish on 127.0.0.1:$${STACK_PORT:-8080} in front of two gunicorn nodes and the task
+# worker, in the foreground; Ctrl-C stops it all. DATABASE_URL and REDIS_URL when set,
+# else a database `meridian_stack` on the local PostgreSQL and Redis database 7.
+stack: $(VENV)/.installed varnish
+	$(BIN)/python -m tools.stack
 
 # Browser tests alone: flows, accessibility (axe-core), layout; screenshots go to
 # test-artifacts/screenshots/ for people to look at.
@@ -54,13 +68,14 @@ node_modules/.installed: package.json package-lock.json
 audit: $(VENV)/.installed chromium node_modules/.installed
 	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m audit.run
 
-# Load test (wrk, from Debian) of gunicorn with production settings on loopback, side by
-# side with a static file; figures go to bench/results/latest.json. Not part of `make test`.
+# Load test (wrk, from Debian) of the stack (tools/stack.py) on loopback: Varnish and a node
+# alone, side by side with a static file; figures go to bench/results/latest.json. Not part
+# of `make test`.
 wrk:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } \
 	  || { echo "make bench needs wrk: sudo apt-get install -y wrk" >&2; exit 1; }
 
-bench: $(VENV)/.installed wrk
+bench: $(VENV)/.installed wrk varnish
 	$(BIN)/python -m bench.run
 
 # Soak and faults (soak/run.py): 60 s of readers, 10 commenters (posting, editing, double

@@ -1,116 +1,112 @@
-"""`make bench`: the site under load, side by side with a static file through the same server.
+"""`make bench`: the production stack under load, side by side with a static file.
 
-Starts gunicorn (2 sync workers, production settings) on loopback against a benchmark
-database with the launch piece and 1,000 generated comments, then runs wrk (2 threads,
-16 connections, BENCH_SECONDS each, default 10) against: a static file, the article page
-for an anonymous reader (cached) and for a signed-in one (rendered), home, FAQ, search,
-and comment posting. Prints requests per second, p50, p99, errors and each page's ratio
-to the static file, and the workers' peak memory; writes bench/results/latest.json.
+Starts the stack (tools/stack.py: Varnish in front of two gunicorn nodes of 2 sync workers,
+production settings, and the task worker) on loopback against a fresh benchmark database
+(PostgreSQL, or DATABASE_URL) with the launch piece and 1,000 generated comments, then runs
+wrk (2 threads, 16 connections, BENCH_SECONDS each, default 10) against: WhiteNoise's
+static file through one node alone and through Varnish, the article page for an anonymous
+reader through Varnish and from one node alone (Varnish bypassed), for a signed-in reader,
+and comment posting; then times a moderator's approval until the page Varnish serves shows
+it. Prints requests per second, p50, p99, errors and each row's ratio to the static file
+through gunicorn, and each node's workers' peak memory; writes bench/results/latest.json.
 Everything it starts, it stops; it sends traffic to 127.0.0.1 only.
 """
 
+import http.client
 import json
 import os
 import platform
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
-from tools import loopback
+from tools import loopback, stack
 
 ROOT = loopback.ROOT
 DATA = ROOT / "bench" / ".data"
 RESULTS = ROOT / "bench" / "results"
 PORT = int(os.environ.get("BENCH_PORT", "8089"))
-BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS, THREADS, WORKERS = 16, 2, 2
 PIECE = "/articles/north-korea-southeast-asia-strategy/"
-
-ENV = loopback.production_env(
-    "bench",
-    database_url=os.environ.get("DATABASE_URL", f"sqlite:///{DATA / 'bench.sqlite3'}"),
-    # Production runs with Redis (README); BENCH_REDIS_URL= (empty) measures the database cache.
-    REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
-    # The benchmark measures the cost of posting, not the per-reader limit.
-    COMMENTS_RATE_LIMIT="1000000/m",
-    COMMENTS_DUPLICATE_WINDOW_SECONDS="1",
-)
+SLUG = PIECE.split("/")[2]
+# Newest first, so that a comment approved now is on the first page, past 1,000 others.
+NEWEST = f"{PIECE}?sort=newest"
+APPROVALS = 10
 
 # Two readers, each signed in with a session: one reads (and has recommended three comments
-# on the first page, so their page carries marks of their own), the other posts.
+# on the first page, so their page carries marks of their own), the other posts. A moderator
+# approves comments held for the timing of approvals.
 SETUP_SESSIONS = (
     loopback.SIGNED_IN
     + """
+import json
+from django.contrib.auth.models import Group
 from articles.models import Article
 from comments import services
 from comments.models import Comment
+from core.roles import MODERATORS
 piece = Article.objects.get(slug=SLUG)
 reader, reader_session = signed_in("bench-reader@seed.invalid", "Bench reader")
 first_page = Comment.objects.filter(target=piece, parent=None, state="approved")
 for comment in first_page.order_by("created_at", "id")[:3]:
     services.recommend_comment(comment=comment, user=reader)
 poster, poster_session = signed_in("bench-poster@seed.invalid", "Bench poster")
-print(reader_session, poster_session)
+moderator, moderator_session = signed_in("bench-moderator@seed.invalid", "Mod", is_staff=True)
+moderator.groups.add(Group.objects.get(name=MODERATORS))
+writer, _ = signed_in("bench-writer@seed.invalid", "Bench writer")
+held = []
+for n in range(APPROVALS):
+    comment = services.post_comment(target=piece, author=writer, body=f"Approved {n}.").comment
+    if comment.state != Comment.State.PENDING:
+        services.change_state(comment=comment, to_state=Comment.State.PENDING)
+    held.append(comment.pk)
+print(json.dumps({"piece": piece.pk, "reader": reader_session, "poster": poster_session,
+                  "moderator": moderator_session, "held": held}))
 """
 )
 
 
-def manage(*args: str) -> str:
-    return loopback.manage(ENV, *args)
-
-
-def prepare() -> tuple[str, str, str]:
-    """A fresh benchmark database (SQLite), so that every run measures the same site."""
-    DATA.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    if ENV["DATABASE_URL"].startswith("sqlite:///"):
-        for leftover in DATA.glob("bench.sqlite3*"):
-            leftover.unlink()
-    loopback.prepare_site(ENV)
-    slug = PIECE.split("/")[2]
-    print(manage("seed_discussion", slug, "--comments", "1000", "--force").strip())
-    setup = SETUP_SESSIONS.replace("SLUG", repr(slug))
-    reader_session, poster_session = manage("shell", "-c", setup).strip().splitlines()[-1].split()
+def prepare(site: stack.Stack) -> dict:
+    print(loopback.manage(site.env, "seed_discussion", SLUG, "--comments", "1000", "--force"))
+    setup = SETUP_SESSIONS.replace("SLUG", repr(SLUG)).replace("APPROVALS", str(APPROVALS))
+    data = json.loads(site.manage(setup).strip().splitlines()[-1])
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
-    return reader_session, poster_session, "/static/" + manifest["paths"]["css/site.css"]
+    data["static"] = "/static/" + manifest["paths"]["css/site.css"]
+    return data
 
 
-def worker_memory(server: subprocess.Popen) -> list[dict]:
+def worker_memory(site: stack.Stack) -> list[dict]:
     workers = []
-    for pid in loopback.worker_pids(server):
-        status = Path(f"/proc/{pid}/status").read_text()
-        fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
-        workers.append(
-            {
-                "pid": int(pid),
-                "rss_mb": int(fields["VmRSS"]) / 1024,
-                "peak_mb": int(fields["VmHWM"]) / 1024,
-            }
-        )
+    for index in range(len(site.nodes)):
+        for pid in site.node_worker_pids(index):
+            status = Path(f"/proc/{pid}/status").read_text()
+            fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
+            workers.append(
+                {
+                    "node": index + 1,
+                    "pid": pid,
+                    "rss_mb": int(fields["VmRSS"]) / 1024,
+                    "peak_mb": int(fields["VmHWM"]) / 1024,
+                }
+            )
     return workers
 
 
-def lua_script(name: str, body: str) -> Path:
-    path = DATA / f"{name}.lua"
-    path.write_text(body)
-    return path
-
-
-def run_wrk(path: str, *, headers: dict | None = None, script: Path | None = None) -> dict:
+def run_wrk(url: str, *, headers: dict | None = None, script: Path | None = None) -> dict:
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", str(script)]
-    output = subprocess.run(
-        [*command, BASE + path], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
 
     def latency(percentile: str) -> float:
         found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
@@ -131,90 +127,146 @@ def run_wrk(path: str, *, headers: dict | None = None, script: Path | None = Non
     }
 
 
+def approval_delays(site: stack.Stack, data: dict, csrf_secret: str) -> list[float]:
+    """Seconds from a moderator's approval (sent to a node) to the page Varnish serves."""
+    delays = []
+    cookie = f"sessionid={data['moderator']}; csrftoken={csrf_secret}"
+    for n, pk in enumerate(data["held"]):
+        text = f"Approved {n}."
+        for _ in range(3):  # held by Varnish before the change
+            urllib.request.urlopen(site.url + NEWEST, timeout=10).read()
+        node = http.client.HTTPConnection("127.0.0.1", site.node_ports[n % 2], timeout=10)
+        started = time.monotonic()
+        node.request(
+            "POST",
+            f"/moderation/{pk}/act/",
+            body="action=approve&state=pending",
+            headers={
+                "Cookie": cookie,
+                "X-CSRFToken": csrf_secret,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        if node.getresponse().status != 302:
+            sys.exit(f"the moderator's approval of comment {pk} failed")
+        node.close()
+        while text not in urllib.request.urlopen(site.url + NEWEST, timeout=10).read().decode():
+            if time.monotonic() - started > 10:
+                break  # counted as 10 s: not visible
+            time.sleep(0.01)
+        delays.append(time.monotonic() - started)
+    return delays
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
-    reader_session, poster_session, static_path = prepare()
+    DATA.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    # A fresh database for each run, so that every run measures the same site.
+    database_url = os.environ.get("DATABASE_URL") or stack.postgres_database(
+        "meridian_bench", fresh=True
+    )
+    overrides = {
+        "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}",
+        # The benchmark measures the cost of posting, not the per-reader limit.
+        "COMMENTS_RATE_LIMIT": "1000000/m",
+        "COMMENTS_DUPLICATE_WINDOW_SECONDS": "1",
+    }
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
     csrf_secret = secrets.token_hex(16)  # 32 characters, as Django's CSRF cookie
-    signed_in = {"Cookie": f"sessionid={reader_session}; csrftoken={csrf_secret}"}
-    slug = PIECE.split("/")[2]
-    target_id = manage(
-        "shell",
-        "-c",
-        f"from articles.models import Article as A; print(A.objects.get(slug={slug!r}).pk)",
-    ).split()[-1]
-    # Each request posts a different text, so none is taken for a double submit.
-    post_script = lua_script(
-        "post",
-        f"""
+    with stack.Stack(
+        port=PORT,
+        database_url=database_url,
+        redis_url=redis_url,
+        env_overrides=overrides,
+        workers_per_node=WORKERS,
+    ) as site:
+        data = prepare(site)
+        signed_in = {"Cookie": f"sessionid={data['reader']}; csrftoken={csrf_secret}"}
+        # Each request posts a different text, so none is taken for a double submit.
+        post_script = DATA / "post.lua"
+        post_script.write_text(
+            f"""
 counter = 0
 headers = {{
-  ["Cookie"] = "sessionid={poster_session}; csrftoken={csrf_secret}",
+  ["Cookie"] = "sessionid={data["poster"]}; csrftoken={csrf_secret}",
   ["X-CSRFToken"] = "{csrf_secret}",
   ["Content-Type"] = "application/x-www-form-urlencoded",
 }}
 request = function()
   counter = counter + 1
   local body = "body=Benchmark+comment+" .. counter .. "+" .. math.random(1, 1000000000)
-  return wrk.format("POST", "/comments/on/{target_id}/", headers, body)
+  return wrk.format("POST", "/comments/on/{data["piece"]}/", headers, body)
 end
-""",
-    )
-
-    server = loopback.start_gunicorn(ENV, port=PORT, workers=WORKERS)
-    try:
+"""
+        )
+        varnish, node = site.url, site.node_urls[0]
         scenarios = [
-            ("static file", static_path, {}, None),
-            ("article, anonymous (cached)", PIECE, {}, None),
-            ("article, signed in (rendered)", PIECE, signed_in, None),
-            ("home", "/", {}, None),
-            ("faq", "/faq/", {}, None),
-            ("search", "/search/?q=sanctions+laos", {}, None),
-            ("post a comment", "/comments/", {}, post_script),
+            ("static file, gunicorn (WhiteNoise)", node, data["static"], {}, None),
+            ("static file, Varnish", varnish, data["static"], {}, None),
+            ("article, anonymous, Varnish", varnish, PIECE, {}, None),
+            ("article, anonymous, gunicorn alone", node, PIECE, {}, None),
+            ("article, signed in", varnish, PIECE, signed_in, None),
+            ("post a comment", varnish, "/comments/", {}, post_script),
         ]
-        for _, path, headers, _script in scenarios[:-1]:  # warm caches and workers
-            for _ in range(4):
-                request = urllib.request.Request(BASE + path, headers=headers)
+        for _, base, path, headers, script in scenarios:  # warm caches and workers
+            for _ in range(0 if script else 4):
+                request = urllib.request.Request(base + path, headers=headers)
                 urllib.request.urlopen(request, timeout=10).read()
         results = []
-        for name, path, headers, script in scenarios:
+        for name, base, path, headers, script in scenarios:
             time.sleep(2)  # let the workers finish what the previous scenario queued
-            figures = run_wrk(path, headers=headers, script=script)
-            results.append({"scenario": name, "path": path, **figures})
-            print(f"  {name:<32} {figures['requests_per_second']:>9.1f} req/s")
-        memory = worker_memory(server)
-    finally:
-        loopback.stop(server)
+            figures = run_wrk(base + path, headers=headers, script=script)
+            via = "varnish" if base == varnish else "node 1"
+            results.append({"scenario": name, "via": via, "path": path, **figures})
+            print(f"  {name:<36} {figures['requests_per_second']:>9.1f} req/s")
+        time.sleep(2)
+        delays = approval_delays(site, data, csrf_secret)
+        memory = worker_memory(site)
 
     static_rps = results[0]["requests_per_second"]
     for row in results:
         row["ratio_to_static"] = round(row["requests_per_second"] / static_rps, 3)
+    approval = {
+        "trials": len(delays),
+        "median_s": round(statistics.median(delays), 3),
+        "max_s": round(max(delays), 3),
+    }
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}",
-        "database": ENV["DATABASE_URL"].split(":")[0],
-        "cache": "redis" if ENV["REDIS_URL"] else "database",
-        "gunicorn": f"{WORKERS} sync workers",
+        "database": database_url.split(":")[0],
+        "cache": "redis" if redis_url else "database",
+        "stack": f"Varnish in front of 2 gunicorn nodes of {WORKERS} sync workers each",
         "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per scenario",
         "results": results,
+        "approval_to_edge": approval,
         "workers": memory,
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print()
     print(f"{report['machine']}; {report['database']} database, {report['cache']} cache;")
-    print(f"gunicorn {report['gunicorn']}; wrk {report['wrk']}")
+    print(f"{report['stack']}; wrk {report['wrk']}")
     print(
-        f"{'scenario':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x static':>9}"
+        f"{'scenario':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x static':>9}"
     )
     for row in results:
         print(
-            f"{row['scenario']:<32} {row['requests_per_second']:>9.1f} {row['p50_ms']:>8.2f} "
+            f"{row['scenario']:<36} {row['requests_per_second']:>9.1f} {row['p50_ms']:>8.2f} "
             f"{row['p99_ms']:>8.2f} {row['errors']:>7} {row['ratio_to_static']:>9.2f}"
         )
+    print(
+        f"approval to the page Varnish serves, {approval['trials']} trials: "
+        f"median {approval['median_s'] * 1000:.0f} ms, max {approval['max_s'] * 1000:.0f} ms"
+    )
     for worker in memory:
         rss, peak = worker["rss_mb"], worker["peak_mb"]
-        print(f"worker {worker['pid']}: {rss:.0f} MB resident now, peak {peak:.0f} MB")
+        print(
+            f"node {worker['node']} worker {worker['pid']}: {rss:.0f} MB resident now, "
+            f"peak {peak:.0f} MB"
+        )
     print(f"written to {RESULTS.relative_to(ROOT) / 'latest.json'}")
 
 
