@@ -34,6 +34,10 @@ _DRAFTS = "comments.drafts"
 # a few pieces' drafts per session, the newest kept.
 _DRAFT_MAX_CHARS = settings.COMMENTS_MAX_LENGTH + 1000
 _DRAFTS_PER_SESSION = 3
+KEPT_WHILE_SIGNING_IN = (
+    "Sign in, or create an account, to post your comment. We have kept what you wrote: it "
+    "will be in the form when you return to the discussion."
+)
 
 
 # Drafts kept in the session ----------------------------------------------------------
@@ -279,11 +283,7 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
         )
     if not request.user.is_authenticated:
         keep(parent_id)
-        messages.info(
-            request,
-            "Sign in, or create an account, to post your comment. We have kept what you "
-            "wrote: it will be in the form when you return to the discussion.",
-        )
+        messages.info(request, KEPT_WHILE_SIGNING_IN)
         return redirect(_login_url(_form_url(target, parent_id)))
 
     verdict = throttle.check_post_rate(request)
@@ -359,6 +359,8 @@ def draft(request: HttpRequest, target_id: int) -> HttpResponse:
     destination = _form_url(target, parent_id) if body else target.get_absolute_url()
     if request.user.is_authenticated:
         return redirect(destination)
+    if body:
+        messages.info(request, KEPT_WHILE_SIGNING_IN)
     if request.POST.get("then") == "signup":
         return redirect(_signup_url(destination))
     return redirect(_login_url(destination))

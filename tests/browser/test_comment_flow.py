@@ -157,3 +157,38 @@ def test_without_javascript_a_comment_typed_before_signing_in_is_kept_and_posted
     assert item.locator(".comment__body em").inner_text() == "kept"
     assert "held for review" in page.locator(".messages").inner_text()
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("route", ["box", "header", "create-account"])
+def test_text_typed_while_signed_out_survives_every_route_to_sign_in(
+    new_page, make_user, route, javascript
+):
+    """The page is the same for every signed-out reader, yet their own words come back."""
+    make_user("route@example.com", password=PASSWORD, display_name="Route Reader")
+    article = Article.objects.create(
+        title="A piece to discuss",
+        slug="to-discuss",
+        standfirst="Standfirst.",
+        body="Text.",
+        status=Article.Status.PUBLISHED,
+    )
+    page = new_page(java_script_enabled=javascript)
+    page.goto(article.get_absolute_url())
+    page.get_by_label("Your comment").fill("Words worth keeping.")
+    if route == "box":
+        page.get_by_role("button", name="Sign in to comment").click()
+    elif route == "header":
+        page.locator(".site-header").get_by_role("button", name="Sign in").click()
+    else:
+        page.get_by_role("button", name="Create an account").click()
+        page.wait_for_url(re.compile(r"/accounts/signup/"))
+        page.locator("main").get_by_role("link", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Email address").fill("route@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(re.compile(r"/articles/to-discuss/"))
+    assert page.get_by_label("Your comment").input_value() == "Words worth keeping."
+    assert Comment.objects.count() == 0  # kept for them to post, not posted
