@@ -286,7 +286,8 @@ def database_queue(settings):
 
 
 def _run_worker():
-    """The real worker, in this process and its transaction, until no task is due."""
+    """The real worker, in this process, until no task is due. Only in a transactional test:
+    the worker closes a connection found inside a transaction (PostgreSQL's would be lost)."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -320,7 +321,7 @@ def test_a_message_goes_through_the_queue_as_it_was_made(mailoutbox):
     assert sent.extra_headers["Message-ID"] == data["headers"]["Message-ID"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # see _run_worker
 def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_queue, mailoutbox):
     response = client.post(
         reverse("account_signup"),
@@ -369,7 +370,7 @@ def test_a_reply_rolled_back_leaves_no_task(settings, database_queue, make_user,
     assert DBTaskResult.objects.filter(task_path=REPLY_TASK).count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # see _run_worker
 def test_healthz_reports_the_queue(client, database_queue):
     empty = client.get(reverse("healthz")).json()
     assert empty == {
