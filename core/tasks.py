@@ -16,11 +16,10 @@
 import functools
 import logging
 from datetime import timedelta
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.tasks import Task, task
 from django.utils import timezone
@@ -83,7 +82,8 @@ def message_data(message: EmailMessage) -> dict:
     if message.attachments:
         raise ValueError("send_email carries no attachments")
     headers = dict(message.extra_headers)
-    headers.setdefault("Message-ID", make_msgid(domain=DNS_NAME))
+    sender_domain = parseaddr(message.from_email)[1].rpartition("@")[2]
+    headers.setdefault("Message-ID", make_msgid(domain=sender_domain or "localhost"))
     return {
         "subject": message.subject,
         "body": message.body,

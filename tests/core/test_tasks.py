@@ -345,6 +345,29 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
     assert queued.status == TaskResultStatus.SUCCESSFUL
 
 
+@pytest.mark.django_db(transaction=True)  # see _run_worker
+def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
+    client, settings, database_queue, make_user, make_article, mailoutbox
+):
+    from comments import services
+    from tests.moderation.roles import restore_staff_roles
+
+    restore_staff_roles()  # a transactional test before this one may have flushed them
+    settings.COMMENTS_MODERATOR_MAIL = "each"
+    make_user("first.moderator@example.org", groups=["Moderators"], is_staff=True)
+    make_user("second.moderator@example.org", groups=["Moderators"], is_staff=True)
+    services.post_comment(target=make_article(), author=make_user(), body="Hold me.")
+    assert mailoutbox == []  # posting only enqueued the alert
+    _run_worker()
+    assert sorted(sent.to[0] for sent in mailoutbox) == [
+        "first.moderator@example.org",
+        "second.moderator@example.org",
+    ]
+    # Each mail its own task, so a retry of one never mails the other moderator again.
+    sends = DBTaskResult.objects.filter(task_path="core.tasks.send_email")
+    assert sends.filter(status=TaskResultStatus.SUCCESSFUL).count() == 2
+
+
 @pytest.mark.django_db
 def test_a_reply_rolled_back_leaves_no_task(settings, database_queue, make_user, make_article):
     from comments import services
