@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(MANAGE) createcachetable
 	DJANGO_DEBUG=1 $(MANAGE) load_launch_content
 	DJANGO_DEBUG=1 $(MANAGE) create_demo_accounts
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 scripts/run-with-worker  # runserver on 127.0.0.1:8000 and the task worker
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt), never a downloaded one.
 chromium:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.crypto import salted_hmac
 
+from core import tasks
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.forms import BaseForm
@@ -79,5 +81,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": request.build_absolute_uri("/") if request is not None else "",
         }
         ctx.update(context)
+        # Rendered here, where the request is, and sent by the worker (core.tasks): sign-up,
+        # reset and notice mails never make the reader wait on SMTP, and are retried.
+        # Enqueued at once: allauth sends after its own writes, outside any transaction.
         msg = self.render_mail(template_prefix, email, ctx)
-        msg.send()
+        tasks.send_email.enqueue(tasks.message_data(msg))

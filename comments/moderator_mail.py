@@ -1,18 +1,17 @@
 """Mail to moderators when comments wait for review: one mail per comment, or a digest.
 
-COMMENTS_MODERATOR_MAIL says which: "each" mails moderators once the transaction that
-held a comment commits (never about a comment that was rolled back); "digest" leaves it to
+COMMENTS_MODERATOR_MAIL says which: "each" queues a task with the transaction that held a
+comment (never about a comment that was rolled back), and the worker mails every
+moderator, each mail retried on its own (core.tasks); "digest" leaves it to
 `manage.py send_moderation_digest`, run from cron; "off" mails nobody.
 
 Both mark what they announced (`Comment.moderators_alerted_at`), claiming the rows with a
-conditional UPDATE before sending. A comment is announced once, even when two digests run
-at the same moment in two processes; a send that fails gives its claim back, so the next
-run announces it. A comment hidden by readers' reports waits again and is announced again.
-"""
+conditional UPDATE. A comment is announced once, even when two digests run at the same
+moment in two processes; a digest whose send fails gives its claim back, so the next run
+announces it. A comment hidden by readers' reports waits again and is announced again."""
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import tasks
 from core.roles import MODERATORS
 
 from .models import Comment
@@ -59,10 +59,13 @@ def _waiting(comment_ids) -> list[Comment]:
     )
 
 
-def _send(subject: str, body: str, to: list[str]) -> None:
+def _messages(subject: str, body: str, to: list[str]) -> list[EmailMessage]:
     # One message per moderator: nobody's address is shown to the others.
-    messages = [EmailMessage(" ".join(subject.split()), body, to=[address]) for address in to]
-    mail.mailers.default.send_messages(messages)
+    return [EmailMessage(" ".join(subject.split()), body, to=[address]) for address in to]
+
+
+def _send(subject: str, body: str, to: list[str]) -> None:
+    mail.mailers.default.send_messages(_messages(subject, body, to))
 
 
 def _release(comment_ids, claimed_at) -> None:
@@ -72,25 +75,26 @@ def _release(comment_ids, claimed_at) -> None:
 
 
 def comment_waits(comment: Comment, *, base_url: str = "") -> None:
-    """Called inside the transaction that made `comment` wait: mail after it commits."""
+    """Called inside the transaction that made `comment` wait: a task that mails moderators,
+    enqueued with that transaction (core.tasks.enqueue); the request never waits on SMTP."""
     if settings.COMMENTS_MODERATOR_MAIL == EACH:
-        transaction.on_commit(
-            partial(alert_moderators, comment_id=comment.pk, base_url=base_url), robust=True
-        )
+        tasks.enqueue(announce_waiting_comment, comment_id=comment.pk, base_url=base_url)
 
 
 def alert_moderators(*, comment_id: int, base_url: str = "") -> bool:
-    """Mail moderators that the comment waits, unless it no longer does or was announced."""
+    """Queue one mail per moderator that the comment waits, unless it no longer does or was
+    announced. The claim and the mails' tasks are made in one transaction: either the
+    comment is announced and every mail is on its way, or neither. Each mail then retries
+    on its own, so a failure for one moderator never sends the others a second copy."""
     to = recipients()
     if not to:
         return False
-    claimed_at = timezone.now()
-    claimed = Comment.objects.filter(
-        pk=comment_id, state=Comment.State.PENDING, moderators_alerted_at__isnull=True
-    ).update(moderators_alerted_at=claimed_at)
-    if not claimed:
-        return False
-    try:
+    with transaction.atomic():
+        claimed = Comment.objects.filter(
+            pk=comment_id, state=Comment.State.PENDING, moderators_alerted_at__isnull=True
+        ).update(moderators_alerted_at=timezone.now())
+        if not claimed:
+            return False
         (comment,) = _waiting([comment_id])
         context = {
             "comment": comment,
@@ -98,15 +102,17 @@ def alert_moderators(*, comment_id: int, base_url: str = "") -> bool:
             "queue_url": _absolute(reverse("moderation:queue"), base_url),
             "SITE_NAME": settings.SITE_NAME,
         }
-        _send(
-            render_to_string("comments/email/moderation_subject.txt", context),
-            render_to_string("comments/email/moderation_body.txt", context),
-            to,
-        )
-    except Exception:
-        _release([comment_id], claimed_at)
-        raise
+        subject = render_to_string("comments/email/moderation_subject.txt", context)
+        body = render_to_string("comments/email/moderation_body.txt", context)
+        for message in _messages(subject, body, to):
+            tasks.send_email.enqueue(tasks.message_data(message))
     return True
+
+
+@tasks.retried
+def announce_waiting_comment(*, comment_id: int, base_url: str = "") -> bool:
+    """The task: `alert_moderators` in the worker."""
+    return alert_moderators(comment_id=comment_id, base_url=base_url)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 
+from core import tasks
 from core.markdown import render_comment_markdown
 
 from . import moderator_mail, rules
@@ -626,12 +626,10 @@ def _record(
         undoes=undoes,
     )
     if first_approval and comment.in_reply_to_id:
-        # Only once the reply is public, and only once: after the transaction commits, so
-        # no mail goes out about a reply that was rolled back. A mail failure is logged,
-        # never turned into an error for the person posting.
-        transaction.on_commit(
-            partial(notify_reply, reply_id=comment.pk, base_url=base_url), robust=True
-        )
+        # Only once the reply is public, and only once; a task that exists only if this
+        # transaction commits, sent by the worker: the person posting never waits on SMTP,
+        # and a mail failure is retried there, never an error for them.
+        tasks.enqueue(send_reply_notification, reply_id=comment.pk, base_url=base_url)
     return event
 
 
@@ -673,6 +671,14 @@ def notify_reply(*, reply_id: int, base_url: str = "") -> bool:
     body = render_to_string("comments/email/reply_body.txt", context)
     EmailMessage(subject, body, to=[recipient.email]).send()
     return True
+
+
+@tasks.retried
+def send_reply_notification(*, reply_id: int, base_url: str = "") -> bool:
+    """The task: `notify_reply` in the worker. A retry checks again whether the mail is still
+    due (the reply may have been removed meanwhile); one message, so a retry after a failed
+    send cannot mail anyone twice."""
+    return notify_reply(reply_id=reply_id, base_url=base_url)
 
 
 def _notification_settings_path() -> str:

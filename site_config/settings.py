@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "reversion",
+    "django_tasks_db",
     "core",
     "accounts",
     "articles",
@@ -201,6 +202,16 @@ if MAIL_BACKEND.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Meridian <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (mail; cache purges): Django's Tasks API on django-tasks-db. Tasks are
+# rows in the database we already run, so they are durable and need no new service; a
+# task is enqueued in the same transaction as the change it follows (core.tasks.enqueue),
+# so it exists exactly when the change committed; the worker is a management command,
+# `manage.py db_worker`. Tasks retry with a bound (core.tasks.retried): attempts in all,
+# and the delay before the second one, doubling after each failure.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS_MAX_ATTEMPTS = env_int("TASKS_MAX_ATTEMPTS", 5)
+TASKS_RETRY_DELAY_SECONDS = float(os.environ.get("TASKS_RETRY_DELAY_SECONDS", "").strip() or 30)
 
 # Security. Production defaults are strict; each has a switch for unusual deployments.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

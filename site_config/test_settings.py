@@ -24,3 +24,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run at once, in the test's process, once the change commits (core.tasks.enqueue),
+# so tests read mail.outbox right after; tests/core/test_tasks.py runs the real queue and
+# worker (django-tasks-db and `manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

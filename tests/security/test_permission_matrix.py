@@ -23,6 +23,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
 from articles.models import Article
@@ -172,6 +174,9 @@ MAY = {
     "auth.group": {"superuser": "vacd"},
     "account.emailaddress": {"superuser": "vacd"},
     "accounts.user": {"superuser": "vacd"},
+    # Background tasks (django-tasks-db): superusers read them, e.g. why a mail failed;
+    # nobody adds, changes or deletes one.
+    "django_tasks_database.dbtaskresult": {"superuser": "v"},
 }
 OBJECT_FOR = {
     "articles.article": "piece_pk",
@@ -185,6 +190,7 @@ OBJECT_FOR = {
     "auth.group": "group_pk",
     "account.emailaddress": "emailaddress_pk",
     "accounts.user": "user_pk",
+    "django_tasks_database.dbtaskresult": "task_pk",
 }
 
 
@@ -225,6 +231,7 @@ def _admin_rows() -> list[Row]:
         "articles": ["articles.article", "articles.topic", "articles.author"],
         "faq": ["faq.faqitem"],
         "comments": [label for label in MAY if label.startswith("comments.")],
+        "django_tasks_database": ["django_tasks_database.dbtaskresult"],
     }
     for app, labels in apps_of.items():
         allowed = [any(MAY[label].get(role) for label in labels) for role in ROLES[3:]]
@@ -274,6 +281,8 @@ NOT_IN_THE_MATRIX = {
 def world(settings, make_user, make_article, make_topic, make_author, moderator, editor, superuser):
     """Everything the matrix's URLs point at, and one signed-in client per role."""
     settings.COMMENTS_REPORT_THRESHOLD = 0  # reports in the matrix must not hide the comment
+    # Tasks are queued as deployed (the admin shows the queue's rows), never run here.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     reader = make_user("reader@example.com", display_name="Reader")
     suspended = make_user("suspended@example.com", display_name="Suspended")
     other = make_user("other@example.com", display_name="Other Reader")
@@ -313,6 +322,12 @@ def world(settings, make_user, make_article, make_topic, make_author, moderator,
         "group_pk": Group.objects.get(name=EDITORS).pk,
         "emailaddress_pk": EmailAddress.objects.get(user=other).pk,
         "user_pk": other.pk,
+        "task_pk": DBTaskResult.objects.create(
+            task_path="core.tasks.send_email",
+            args_kwargs={"args": [], "kwargs": {}},
+            backend_name="default",
+            run_after=timezone.now(),
+        ).pk,
         "article_type": ContentType.objects.get_for_model(Article).pk,
         "piece_version": Version.objects.get_for_object(piece).first().pk,
         "faq_version": Version.objects.get_for_object(faq).first().pk,
