@@ -18,7 +18,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path(
         "feed/",
-        shared_listing()(condition(last_modified_func=articles_modified)(LatestArticlesFeed())),
+        shared_listing(condition(last_modified_func=articles_modified)(LatestArticlesFeed())),
         name="feed",
     ),
 ]

@@ -1,18 +1,14 @@
-"""HTTP caching: pages that every reader without a session shares, said so in standard
-headers, purged by key from the HTTP cache in front, and kept inside the app under versions.
+"""HTTP caching: pages every reader without a session shares, said so in standard headers,
+purged by key from the HTTP cache in front, and kept in the app under versions.
 
-A shared page names what it shows in `Surrogate-Key` (backend-neutral: the same keys become
-Fastly's Surrogate-Key or Cloudflare's Cache-Tag; Varnish reads them with xkey). When a
-change commits, the keys it touches are purged from every cache in HTTP_CACHE_PURGE_URLS by
-a background task, so no request waits on the cache in front, and the versions it touches
-are renewed. Which change touches which keys and versions is said in one place:
-articles.caching.
-
-Inside the app, whole pages live in the `pages` cache, which may evict anything at any time,
-under a key made of the page's normalised address, the code's version and the current
-versions of what the address shows. Versions live in the `default` cache (the database:
-never evicted) and are read before anything else, so a page rendered from data older than a
-change always carries a version that the change replaced: it is never served again.
+A shared page names what it shows in `Surrogate-Key` (backend-neutral: Fastly reads the
+same header, Cloudflare's Cache-Tag takes the same keys, Varnish reads them with xkey).
+Once a change commits, a task purges the keys it touched from every cache in front and its
+versions are renewed. Which change touches what is said in one place: articles.caching.
+Pages kept here live in the `pages` cache, which may evict anything, keyed on the code's
+version, the page's normalised address and the current versions of what it shows. Versions
+live in the database cache (never evicted) and are read before anything else, so a page
+rendered from data older than a change carries a version that the change replaced.
 """
 
 import hashlib
@@ -29,14 +25,13 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.tasks import task
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from redis import RedisError
 
 logger = logging.getLogger(__name__)
 
 KEY_HEADER = "Surrogate-Key"
 SAFETY_NET = 300  # seconds: the longest any shared cache keeps a page without a purge
-STALE_WHILE_REVALIDATE = 30
-STALE_IF_ERROR = 24 * 60 * 60
 
 
 @cache
@@ -45,36 +40,28 @@ def code_version() -> str:
     rendered by the code it replaced."""
     if settings.RELEASE:
         return settings.RELEASE
-    base = Path(settings.BASE_DIR)
-    folders = [
-        "templates",
-        "site_config",
-        *(app for app in settings.INSTALLED_APPS if "." not in app),
-    ]
+    ours = ["templates", *(app for app in settings.INSTALLED_APPS if "." not in app)]
     digest = hashlib.blake2b(digest_size=8)
-    for folder in folders:
-        for path in sorted((base / folder).glob("**/*")):
+    for folder in ours:
+        for path in sorted(Path(settings.BASE_DIR, folder).glob("**/*.*")):
             if path.suffix in (".py", ".html", ".txt"):
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-# Headers ---------------------------------------------------------------------------
-
-
 def public(response: HttpResponse, *, keys: Iterable[str], max_age: float = SAFETY_NET):
-    """Mark `response` as the same for every reader without a session, showing `keys`.
-    CacheHeadersMiddleware makes it private again if the request had a session after all."""
+    """Mark `response` as the same for every reader without a session, showing `keys`
+    (CacheHeadersMiddleware makes it private if the request had a session after all)."""
+    response.shared_for = max(0, min(SAFETY_NET, int(max_age)))
     patch_cache_control(
         response,
         public=True,
         max_age=0,  # browsers revalidate: the reader may sign in at any moment
-        s_maxage=max(0, min(SAFETY_NET, int(max_age))),
-        stale_while_revalidate=STALE_WHILE_REVALIDATE,
-        stale_if_error=STALE_IF_ERROR,
+        s_maxage=response.shared_for,
+        stale_while_revalidate=30,  # while it fetches a fresh copy
+        stale_if_error=24 * 60 * 60,  # while every app node is down
     )
     response.headers[KEY_HEADER] = " ".join(sorted(set(keys)))
-    response.shared_for = max_age
     return response
 
 
@@ -93,29 +80,23 @@ class CacheHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.has_header(KEY_HEADER) and not (is_shared(request) and not response.cookies):
-            del response.headers[KEY_HEADER]
-            response.headers["Cache-Control"] = "private, no-cache"
-        elif not response.has_header("Cache-Control"):
-            response.headers["Cache-Control"] = "private, no-cache"
-        if response.has_header(KEY_HEADER):
+        shared = response.has_header(KEY_HEADER) and is_shared(request) and not response.cookies
+        if shared:
             patch_vary_headers(response, ("Cookie",))
+        elif response.headers.pop(KEY_HEADER, None) or not response.has_header("Cache-Control"):
+            response.headers["Cache-Control"] = "private, no-cache"
         return response
 
 
-# Versions --------------------------------------------------------------------------
-
-
 def current_versions(names: Iterable[str]) -> tuple[str, ...]:
-    """The current version of each name: one round trip to the database cache. A name with
-    no version yet gets one, the same in every process (the first `add` wins)."""
+    """The current version of each name, in one round trip; a name without one gets one,
+    the same in every process (the first `add` wins)."""
     versions = caches["default"]
     keys = [f"version:{name}" for name in names]
     found = versions.get_many(keys)
-    for key in keys:
-        if key not in found:
-            versions.add(key, uuid.uuid4().hex, None)
-            found[key] = versions.get(key)
+    for key in set(keys) - found.keys():
+        new = uuid.uuid4().hex
+        found[key] = new if versions.add(key, new, None) else versions.get(key)
     return tuple(found[key] for key in keys)
 
 
@@ -144,9 +125,6 @@ def purge(keys: list[str]) -> None:
             answer.read()
 
 
-# Pages -----------------------------------------------------------------------------
-
-
 def cached_page(
     request: HttpRequest,
     *,
@@ -154,30 +132,34 @@ def cached_page(
     versions: Iterable[str],
     render: Callable[[], HttpResponse],
 ) -> HttpResponse:
-    """The shared page at `address` (its normalised parts: never raw query strings), from
-    the `pages` cache or rendered by `render` and kept there while it is public. Two round
-    trips when it is there: the versions, then the page."""
-    parts = (
-        code_version(),
-        request.scheme,
-        request.get_host(),
-        address,
-        current_versions(versions),
-    )
-    key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    pages = caches["pages"]
-    entry = pages.get(key)
+    """The shared page at `address` (normalised parts, never a raw query string): two round
+    trips when kept (the versions, then the page), else rendered and kept while it is
+    public. With the `pages` cache down, rendered for each reader: slower, never wrong."""
+    parts = (code_version(), request.scheme, request.get_host(), address)
+    key = hashlib.sha256(repr((*parts, current_versions(versions))).encode()).hexdigest()
+    entry = _pages("get", f"page:{key}")
     if entry and entry["until"] > time.time():
         response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        response.headers["ETag"] = entry["etag"]
         return public(response, keys=entry["keys"], max_age=entry["until"] - time.time())
     response = render()
     max_age = getattr(response, "shared_for", 0)
     if response.status_code == 200 and max_age >= 1 and not response.cookies:
+        set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware)
         entry = {
             "content": response.content,
             "content_type": response["Content-Type"],
+            "etag": response["ETag"],
             "keys": response[KEY_HEADER].split(),
             "until": time.time() + max_age,
         }
-        pages.set(key, entry, max_age)
+        _pages("set", f"page:{key}", entry, max_age)
     return response
+
+
+def _pages(operation: str, *args):
+    try:
+        return getattr(caches["pages"], operation)(*args)
+    except (RedisError, OSError) as error:
+        logger.warning("The page cache is unavailable (%s): rendering without it.", error)
+        return None

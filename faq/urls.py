@@ -7,5 +7,5 @@ from . import views
 app_name = "faq"
 
 urlpatterns = [
-    path("", shared_listing("faq")(views.faq_index), name="index"),
+    path("", shared_listing(views.faq_index), name="index"),
 ]

@@ -34,7 +34,7 @@ urlpatterns = [
     path("moderation/", include("comments.moderation_urls")),
     path(
         "sitemap.xml",
-        shared_listing("faq")(condition(last_modified_func=published_content_modified)(sitemap)),
+        shared_listing(condition(last_modified_func=published_content_modified)(sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),
