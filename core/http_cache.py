@@ -24,9 +24,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.tasks import task
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from redis import RedisError
+
+from .tasks import retried
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _after_commit(keys: list[str], versions: list[str]) -> None:
         purge.enqueue(keys)
 
 
-@task
+@retried
 def purge(keys: list[str]) -> None:
     """Purge every page tagged with any of `keys` from each HTTP cache in front."""
     for url in settings.HTTP_CACHE_PURGE_URLS:

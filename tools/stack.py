@@ -34,7 +34,7 @@ VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 # The task worker each deployment runs as its own service (django-tasks-db's worker). It
 # looks for new tasks every 0.1 s instead of every 1 s, so that a purge reaches Varnish
 # well within the second an approval may take to show at the edge.
-WORKER_COMMAND = ("db_worker", "--interval", "0.1")
+WORKER_COMMAND = ("db_worker", "--queue-name", "*", "--interval", "0.1")
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 STACK_REDIS_URL = "redis://127.0.0.1:6379/7"  # a database number of its own
 
@@ -176,11 +176,6 @@ class Stack:
         self.nodes[index] = None
 
     def start_worker(self) -> None:
-        # Until the task queue lands, a checkout without the command runs no worker.
-        commands = loopback.manage(self.env, "help", "--commands").split()
-        if WORKER_COMMAND[0] not in commands:
-            print(f"no task worker: manage.py {WORKER_COMMAND[0]} does not exist", file=sys.stderr)
-            return
         log = (self.run_dir / "worker.log").open("w")
         self.worker = subprocess.Popen(
             [sys.executable, "manage.py", *WORKER_COMMAND],
