@@ -126,24 +126,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: Redis when REDIS_URL is set. Otherwise the database, so that rate limits and cache
-# invalidation hold across several worker processes (one process's memory never decides).
+# Two caches with different promises.
+# `default`, the database: allauth's rate limits (allauth.core.ratelimit uses Django's
+# default cache) and version stamps, which must never be lost early. Once a database cache
+# holds more than MAX_ENTRIES rows, each write culls: it deletes the expired rows, then, if
+# still over, a third of the rest whatever they are. At Django's default of 300, page
+# fragments made that happen and wiped the sign-in limits. Only small counters and stamps
+# live here now, so at a million culling in practice only clears expired rows.
+# `pages`, rendered HTML only, which may be culled or evicted at any time: Redis when
+# REDIS_URL is set (shared by every node), else this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.RedisCache",
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",  # created by core's migration 0002
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "meridian"),
         }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 200},
         }
-    }
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -251,7 +263,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A reset for an unknown address shows the same page but mails nobody: the site is not
 # a way to send mail to arbitrary addresses.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# Kept in the shared cache (Redis or the database cache), so they hold across workers.
+# Kept in the default cache (the database, never culled early or evicted), so they hold
+# across workers and whatever fills the page cache.
 # Per ip/key/user; "m" minute, "h" hour. Actions not listed keep allauth's defaults.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",  # sign-in form posts
@@ -273,9 +286,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; others are signed out
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# Sessions are read from the shared cache and written through to the database, so they
-# hold across workers and survive a cache restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: no cache can evict a reader's sign-in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Publishing.
 ARTICLES_PER_PAGE = 10
@@ -286,7 +298,7 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels: a comment, a re
 COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 15)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never by itself
 # Posting attempts per user and, separately, per client address: "<n>/<s|m|h|d>", e.g. "5/m".
-# Counted in the shared cache (Redis or the database cache), so they hold across workers.
+# Counted in the database (comments.throttle), exactly, across workers.
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; replies follow
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming

@@ -24,3 +24,14 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory test database: in that shared-cache mode SQLite
+    # answers "database table is locked" at once instead of waiting its busy timeout, so
+    # tests of simultaneous writers (the comment throttle's) could not queue as the site's
+    # workers do. One file per run, so two runs at once don't share it.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"meridian-test-{os.getpid()}.sqlite3")
+    }

@@ -1,5 +1,6 @@
 """Settings read from the environment, and refuse to run production without a secret."""
 
+import json
 import os
 import subprocess
 import sys
@@ -68,12 +69,55 @@ def test_settings_can_be_extended_by_star_import(tmp_path):
     assert result.stdout.strip() == "Overridden True", result.stderr
 
 
-def test_redis_url_selects_the_redis_cache_and_no_url_a_shared_database_cache():
-    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    with_redis = run(["-c", code], DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
+def test_pages_go_to_redis_when_set_and_limits_always_to_the_database():
+    code = (
+        "import json; from django.conf import settings;"
+        "print(json.dumps([settings.CACHES, settings.SESSION_ENGINE]))"
+    )
+    with_redis = run(
+        ["-c", code], DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3", CACHE_KEY_PREFIX="p"
+    )
     without = run(["-c", code], DJANGO_DEBUG="1")
-    assert with_redis.stdout.strip() == "core.cache.RedisCache"
-    assert without.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+    limits = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},  # never culled before it is full of limits
+    }
+    sessions = "django.contrib.sessions.backends.db"
+    assert json.loads(with_redis.stdout) == [
+        {
+            "default": limits,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/3",
+                "KEY_PREFIX": "p",
+            },
+        },
+        sessions,
+    ]
+    assert json.loads(without.stdout) == [
+        {
+            "default": limits,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "pages",
+                "OPTIONS": {"MAX_ENTRIES": 200},
+            },
+        },
+        sessions,
+    ]
+
+
+def test_migrate_alone_makes_the_cache_table(tmp_path):
+    database = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    migrated = run(["manage.py", "migrate", "--no-input"], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert migrated.returncode == 0, migrated.stderr
+    code = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "cache.set('k', 'v'); print(cache.get('k'))"
+    )
+    result = run(["-c", code], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert result.stdout.strip() == "v", result.stderr
 
 
 @pytest.mark.django_db
