@@ -24,7 +24,6 @@ venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
-	DJANGO_DEBUG=1 $(MANAGE) createcachetable
 	DJANGO_DEBUG=1 $(MANAGE) load_launch_content
 	DJANGO_DEBUG=1 $(MANAGE) create_demo_accounts
 	DJANGO_DEBUG=1 scripts/run-with-worker  # runserver on 127.0.0.1:8000 and the task worker

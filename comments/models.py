@@ -15,6 +15,8 @@ Moderation adds what moderators keep: `Sanction` (a commenter suspended or banne
 `BlockedTerm` and `BlockedEmailDomain` (lists they edit in the admin; entries are switched
 off, never deleted), and on a comment whether it is featured and whether moderators were
 mailed about it. The rules that use them are in `comments.rules`.
+
+`PostingWindow` holds the posting limit's state (`comments.throttle`).
 """
 
 from django.conf import settings
@@ -422,3 +424,15 @@ class BlockedEmailDomain(models.Model):
         if not domain or "." not in domain.strip(".") or any(ch.isspace() for ch in domain):
             raise ValidationError({"domain": "Enter a domain name such as example.com."})
         self.domain = domain
+
+
+class PostingWindow(models.Model):
+    """What one poster (a user, or a keyed hash of a client address) got through in the
+    posting limit's sliding window; `comments.throttle` locks, reads and writes it."""
+
+    identity = models.CharField(max_length=100, unique=True)  # "user:<pk>:<period>", "ip:…"
+    entries = models.JSONField(default=list)  # [[time.time(), count], …], oldest first
+    expires = models.FloatField(db_index=True)  # when the newest entry leaves: then it may go
+
+    def __str__(self) -> str:
+        return self.identity

@@ -126,15 +126,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Caches. `default`, the database, is never evicted: rate limits, the comment throttle and
-# the versions that key cached pages. `pages` holds rendered HTML only, which may go at any
-# time: Redis when REDIS_URL is set (shared by every node), otherwise this process's memory
-# (correct all the same: pages are keyed on versions kept in the database).
+# Two caches with different promises.
+# `default`, the database: allauth's rate limits (allauth.core.ratelimit uses Django's
+# default cache) and version stamps, which must never be lost early. Once a database cache
+# holds more than MAX_ENTRIES rows, each write culls: it deletes the expired rows, then, if
+# still over, a third of the rest whatever they are. At Django's default of 300, page
+# fragments made that happen and wiped the sign-in limits. Only small counters and stamps
+# live here now, so at a million culling in practice only clears expired rows.
+# `pages`, rendered HTML only, which may be culled or evicted at any time: Redis when
+# REDIS_URL is set (shared by every node), else this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
+        "LOCATION": "django_cache",  # created by core's migration 0002
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
     "pages": (
@@ -273,7 +278,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # A reset for an unknown address shows the same page but mails nobody: the site is not
 # a way to send mail to arbitrary addresses.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# Kept in the shared cache (Redis or the database cache), so they hold across workers.
+# Kept in the default cache (the database, never culled early or evicted), so they hold
+# across workers and whatever fills the page cache.
 # Per ip/key/user; "m" minute, "h" hour. Actions not listed keep allauth's defaults.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",  # sign-in form posts
@@ -295,7 +301,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; others are signed out
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-# Sessions live in the database: shared by every node, never evicted.
+# Sessions live in the database only: no cache can evict a reader's sign-in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Publishing.
@@ -307,7 +313,7 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels: a comment, a re
 COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 15)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never by itself
 # Posting attempts per user and, separately, per client address: "<n>/<s|m|h|d>", e.g. "5/m".
-# Counted in the shared cache (Redis or the database cache), so they hold across workers.
+# Counted in the database (comments.throttle), exactly, across workers.
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; replies follow
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming

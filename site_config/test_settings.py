@@ -28,3 +28,14 @@ WHITENOISE_AUTOREFRESH = True
 # so tests read mail.outbox right after; tests/core/test_tasks.py runs the real queue and
 # worker (django-tasks-db and `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory test database: in that shared-cache mode SQLite
+    # answers "database table is locked" at once instead of waiting its busy timeout, so
+    # tests of simultaneous writers (the comment throttle's) could not queue as the site's
+    # workers do. One file per run, so two runs at once don't share it.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"meridian-test-{os.getpid()}.sqlite3")
+    }

@@ -1,8 +1,16 @@
 """Shared fixtures: small factories that build real rows in the real test database."""
 
 import itertools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -153,3 +161,93 @@ def committed(django_capture_on_commit_callbacks):
     pytest-django wraps each test in a transaction that never commits; the cache learns of
     a change only once its transaction has committed."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the clock forward: `clock(301)`. Patches time.time, which allauth's rate limits
+    and the comment throttle read, so a test can show a window passing without waiting."""
+    offset = 0.0
+    real = time.time
+
+    def advance(seconds: float) -> None:
+        nonlocal offset
+        offset += seconds
+
+    monkeypatch.setattr(time, "time", lambda: real() + offset)
+    return advance
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def site_caches(**env: str) -> dict:
+    """CACHES exactly as site_config/settings.py builds them from these environment
+    variables (read in a fresh interpreter, as a deployment would)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    code = "import json; from django.conf import settings; print(json.dumps(settings.CACHES))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=clean | {"DJANGO_SETTINGS_MODULE": "site_config.settings", "DJANGO_DEBUG": "1"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.fixture
+def evicting_redis(settings):
+    """A Redis of this test's own that evicts under memory pressure (2 MB, allkeys-lru, as
+    a memory-capped production Redis would), with the site's caches configured as
+    settings.py does for REDIS_URL pointing at it. Yields `flood()`, which fills that Redis
+    with page-sized entries (64 KiB each) far past its memory limit."""
+    import redis
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server must be installed (Debian's redis-server package)")
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            server,
+            *("--port", str(port), "--bind", "127.0.0.1"),
+            *("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"),
+            *("--save", "", "--appendonly", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        # override_settings (behind pytest-django's `settings`) sends setting_changed, on
+        # which Django closes the caches and builds them again from the new CACHES.
+        settings.CACHES = site_caches(
+            REDIS_URL=f"redis://127.0.0.1:{port}/0", CACHE_KEY_PREFIX="evicting"
+        )
+
+        def flood(megabytes: int = 12) -> None:
+            chunk = os.urandom(64 * 1024)
+            for n in range(megabytes * 16):
+                client.set(f"flood:{uuid.uuid4().hex}:{n}", chunk)
+            assert client.info("stats")["evicted_keys"] > 0  # else the test proves nothing
+
+        yield flood
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)

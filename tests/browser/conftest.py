@@ -78,10 +78,11 @@ _data_migrations: list = []
 
 
 def _rerun_data_migrations() -> None:
-    """Run the project's data migrations (RunPython: the staff groups and their
-    permissions) again, in order, against the final migration state."""
+    """Run the project's RunPython migrations (the staff groups and their permissions, the
+    cache table) again, in order, against the final migration state."""
+    from django.db import connection
+
     if not _data_migrations:  # found once a session: the migrations do not change
-        from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
         from django.db.migrations.operations.special import RunPython
 
@@ -98,7 +99,9 @@ def _rerun_data_migrations() -> None:
                         if isinstance(operation, RunPython)
                     )
     for code, apps in _data_migrations:
-        code(apps, None)  # they only touch rows, never the schema
+        # A real schema editor: core's 0002 creates the cache table (kept by the flush).
+        with connection.schema_editor() as schema_editor:
+            code(apps, schema_editor)
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,9 @@ from comments.models import Comment
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle(db):
-    """Throttle counters live in the shared cache (the database cache is rolled back with
-    each test, Redis is not); each test starts with none."""
+    """Cached parts and allauth's counters live in the cache (the database cache is rolled
+    back with each test, Redis and transactional tests are not); each test starts with none.
+    The posting limit is in the database (comments.models.PostingWindow), rolled back."""
     cache.clear()
     yield
     cache.clear()

@@ -1,12 +1,18 @@
-"""The posting limit's parts: rates, who the client is, and the default of 5 a minute."""
+"""The posting limit's parts: rates, who the client is, and the default of 5 a minute; that
+it holds whatever fills or evicts the page cache, under simultaneous posts, and that its
+storage stays bounded."""
 
+import itertools
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.test import RequestFactory
+from django.db import connection
+from django.test import Client, RequestFactory
 
-from comments.models import Comment
-from comments.throttle import check_post_rate, client_ip, hash_ip, parse_rate
+from comments.models import Comment, PostingWindow
+from comments.throttle import MAX_ENTRIES, check_post_rate, client_ip, hash_ip, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -77,3 +83,95 @@ def test_the_limit_holds_over_any_period_not_per_clock_window(settings, trusted)
     assert check_post_rate(request).allowed  # the first two have left the window
     assert check_post_rate(request).allowed
     assert not check_post_rate(request).allowed
+
+
+# The limit holds whatever the page cache does ------------------------------------------
+
+
+def _assert_the_sixth_comment_in_a_minute_is_refused(client, post_url, between, clock):
+    codes = []
+    for n in range(6):
+        between()
+        codes.append(client.post(post_url, {"body": f"Comment {n}."}).status_code)
+    assert codes == [302] * 5 + [429]
+    assert Comment.objects.filter(target__slug="axis").count() == 5
+    clock(61)
+    assert client.post(post_url, {"body": "After the minute."}).status_code == 302
+
+
+def test_anonymous_page_views_do_not_wipe_the_posting_limit(
+    client, trusted, piece_url, post_url, clock
+):
+    """Before: pages and the throttle shared the database cache under Django's 300-entry
+    default, and culling dropped the throttle (15 comments in 8 s got through)."""
+    client.force_login(trusted)
+    visitor = Client()
+    pages = itertools.count(2)
+
+    def browse():  # each new page number rendered (and cached) the page anew
+        for _ in range(60):
+            assert visitor.get(f"{piece_url}?cpage={next(pages)}").status_code == 200
+
+    _assert_the_sixth_comment_in_a_minute_is_refused(client, post_url, browse, clock)
+
+
+def test_an_evicting_redis_does_not_wipe_the_posting_limit(
+    client, trusted, post_url, evicting_redis, clock
+):
+    client.force_login(trusted)
+    _assert_the_sixth_comment_in_a_minute_is_refused(client, post_url, evicting_redis, clock)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_posts_by_one_reader_pass_exactly_five(trusted, piece, post_url):
+    browsers = []
+    for _ in range(20):
+        browser = Client()
+        browser.force_login(trusted)
+        browsers.append(browser)
+    barrier = threading.Barrier(len(browsers))
+
+    def submit(n):
+        try:
+            barrier.wait(timeout=30)
+            return browsers[n].post(post_url, {"body": f"Simultaneous {n}."}).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+        codes = list(pool.map(submit, range(len(browsers))))
+    assert sorted(codes) == [302] * 5 + [429] * 15
+    assert Comment.objects.filter(target=piece).count() == 5
+
+
+def test_a_huge_limit_still_counts_every_pass_in_a_bounded_row(
+    settings, trusted, django_assert_max_num_queries
+):
+    """`make bench` posts under 1000000/m: each post stays a few small queries, and the
+    rows hold at most MAX_ENTRIES entries, however many passed."""
+    settings.COMMENTS_RATE_LIMIT = "1000000/m"
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.5")
+    request.user = trusted
+    for _ in range(MAX_ENTRIES + 50):
+        assert check_post_rate(request).allowed
+    with django_assert_max_num_queries(8):  # savepoints included
+        assert check_post_rate(request).allowed
+    for window in PostingWindow.objects.all():
+        assert len(window.entries) <= MAX_ENTRIES
+        assert sum(count for _, count in window.entries) == MAX_ENTRIES + 51
+
+
+def test_windows_of_posters_gone_quiet_are_deleted(settings, make_user, clock):
+    settings.COMMENTS_RATE_LIMIT = "2/m"
+    factory = RequestFactory()
+    quiet = factory.post("/", REMOTE_ADDR="203.0.113.1")
+    quiet.user = make_user()
+    busy = factory.post("/", REMOTE_ADDR="203.0.113.2")
+    busy.user = make_user()
+    assert check_post_rate(quiet).allowed
+    assert PostingWindow.objects.count() == 2  # the user's and the address's
+    clock(61)
+    assert check_post_rate(busy).allowed
+    assert sorted(PostingWindow.objects.values_list("identity", flat=True)) == sorted(
+        [f"user:{busy.user.pk}:60", f"ip:{hash_ip('203.0.113.2')}:60"]
+    )

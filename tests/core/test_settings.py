@@ -68,6 +68,18 @@ def test_settings_can_be_extended_by_star_import(tmp_path):
     assert result.stdout.strip() == "Overridden True", result.stderr
 
 
+def test_migrate_alone_makes_the_cache_table(tmp_path):
+    database = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    migrated = run(["manage.py", "migrate", "--no-input"], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert migrated.returncode == 0, migrated.stderr
+    code = (
+        "import django; django.setup(); from django.core.cache import cache;"
+        "cache.set('k', 'v'); print(cache.get('k'))"
+    )
+    result = run(["-c", code], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert result.stdout.strip() == "v", result.stderr
+
+
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     if connection.vendor != "sqlite":
