@@ -43,13 +43,14 @@ def _assert_guesses_stop_at_five(client, between, clock):
 def test_anonymous_page_views_do_not_wipe_the_sign_in_limit(client, reader, make_article, clock):
     """Before: the database cache held pages and counters under Django's 300-entry default,
     and culling dropped the counters (31 guesses in 25 s got through)."""
-    url = make_article().get_absolute_url()
+    urls = [make_article().get_absolute_url() for _ in range(20)]
     visitor = Client()
     pages = itertools.count(2)
 
-    def browse():  # each new page number rendered (and cached) the page anew
-        for _ in range(60):
-            assert visitor.get(f"{url}?cpage={next(pages)}").status_code == 200
+    def browse():  # 60 pages kept, and 60 page numbers past the end (sent to the last)
+        for url, sort in itertools.product(urls, ("oldest", "newest", "top")):
+            assert visitor.get(f"{url}?sort={sort}").status_code == 200
+            assert visitor.get(f"{url}?cpage={next(pages)}").status_code == 302
 
     _assert_guesses_stop_at_five(client, browse, clock)
 

@@ -1,7 +1,6 @@
 """Signing in by email, signing out, and the rate limits that guard them."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -78,14 +77,6 @@ def test_sign_out_is_a_post(client, reader):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert not is_signed_in(client)
-
-
-def test_rate_limits_live_in_a_shared_cache():
-    backend = settings.CACHES["default"]["BACKEND"]
-    assert backend in {
-        "django.core.cache.backends.db.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
-    }
 
 
 @pytest.mark.django_db

@@ -100,17 +100,19 @@ def _assert_the_sixth_comment_in_a_minute_is_refused(client, post_url, between, 
 
 
 def test_anonymous_page_views_do_not_wipe_the_posting_limit(
-    client, trusted, piece_url, post_url, clock
+    client, trusted, piece_url, post_url, clock, make_article
 ):
     """Before: pages and the throttle shared the database cache under Django's 300-entry
     default, and culling dropped the throttle (15 comments in 8 s got through)."""
     client.force_login(trusted)
     visitor = Client()
     pages = itertools.count(2)
+    urls = [make_article().get_absolute_url() for _ in range(20)]
 
-    def browse():  # each new page number rendered (and cached) the page anew
-        for _ in range(60):
-            assert visitor.get(f"{piece_url}?cpage={next(pages)}").status_code == 200
+    def browse():  # 60 pages kept, and 60 page numbers past the end (sent to the last)
+        for url, sort in itertools.product(urls, ("oldest", "newest", "top")):
+            assert visitor.get(f"{url}?sort={sort}").status_code == 200
+            assert visitor.get(f"{piece_url}?cpage={next(pages)}").status_code == 302
 
     _assert_the_sixth_comment_in_a_minute_is_refused(client, post_url, browse, clock)
 
