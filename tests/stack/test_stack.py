@@ -90,7 +90,7 @@ def request(base: str, path: str, *, method="GET", session="", form=None, timeou
         connection.close()
 
 
-def wait_until(check, *, timeout: float = 15) -> None:
+def wait_until(check, *, timeout: float = 60) -> None:  # generous: a loaded CI machine
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
