@@ -34,7 +34,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _render_article(
-    request: HttpRequest, article: Article, *, preview: bool, sort: str, cpage: int
+    request: HttpRequest,
+    article: Article,
+    *,
+    preview: bool,
+    sort: str,
+    cpage: int,
+    version: tuple = (),
 ) -> HttpResponse:
     published_guides = RelatedGuide.objects.filter(
         guide__in=Article.objects.published()
@@ -43,7 +49,7 @@ def _render_article(
         [article], "authors", "topics", Prefetch("guide_links", queryset=published_guides)
     )
     related_guides = [link.guide for link in article.guide_links.all()]
-    discussion = discussion_context(request, article, sort=sort, cpage=cpage)
+    discussion = discussion_context(request, article, sort=sort, cpage=cpage, version=version)
     if discussion["discussion"].page.number != cpage:  # past the end: the last page
         return redirect(discussion["discussion"].page_url(discussion["discussion"].page.number))
     context = {
@@ -65,10 +71,12 @@ def _render_article(
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort, cpage = normalise_sort(request.GET.get("sort")), page_number(request.GET.get("cpage"))
 
-    def render_page() -> HttpResponse:
+    def render_page(version: tuple = ()) -> HttpResponse:
         published = Article.objects.published().with_next_publication()
         article = get_object_or_404(published, slug=slug)
-        return _render_article(request, article, preview=False, sort=sort, cpage=cpage)
+        return _render_article(
+            request, article, preview=False, sort=sort, cpage=cpage, version=version
+        )
 
     if http_cache.is_shared(request):
         return http_cache.cached_page(
@@ -77,7 +85,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             versions=caching.article_versions(slug),
             render=render_page,
         )
-    return render_page()
+    # Read before the piece and its comments, as for shared pages: see core.http_cache.
+    return render_page(http_cache.current_versions(caching.discussion_versions(slug)))
 
 
 def article_preview(request: HttpRequest, slug: str) -> HttpResponse:

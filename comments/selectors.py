@@ -17,6 +17,8 @@ indexed by reader, whatever the length of the discussion. The tree is built in P
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -32,11 +34,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import Comment, CommentEvent, Recommendation, Report
 from .targets import CommentTarget, DiscussionStatus, discussion_status
 
 State = Comment.State
+LIVE = (State.PENDING, State.APPROVED)  # what its author may still edit or withdraw
 
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "oldest": ("Oldest first", ("created_at", "id")),
@@ -115,8 +119,11 @@ def listed_top_level(target: CommentTarget, viewer) -> QuerySet[Comment]:
 
 @dataclass(frozen=True)
 class ViewerMarks:
-    """The comments of a discussion one reader recommended or reported."""
+    """One reader's marks on a discussion: the comments they wrote (and may still edit),
+    recommended or reported. With the discussion's version, what makes their page theirs."""
 
+    own: frozenset[int] = frozenset()
+    editable: frozenset[int] = frozenset()
     recommended: frozenset[int] = frozenset()
     reported: frozenset[int] = frozenset()
 
@@ -127,21 +134,25 @@ def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
     if viewer is None or not viewer.is_authenticated:
         return ViewerMarks()
 
-    def tagged(queryset: QuerySet, tag: str) -> QuerySet:
+    def tagged(queryset: QuerySet, id_field: str, tag: str) -> QuerySet:
         tag_value = Value(tag, output_field=CharField())
-        return queryset.annotate(tag=tag_value).values_list("comment_id", "tag").order_by()
+        return queryset.annotate(tag=tag_value).values_list(id_field, "tag").order_by()
 
+    own = Comment.objects.filter(target_id=target.pk, author_id=viewer.pk)
+    window = timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
     on_target = Q(comment__target_id=target.pk)
-    rows = tagged(Recommendation.objects.filter(on_target, user_id=viewer.pk), "recommended")
-    rows = rows.union(
-        tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "reported"), all=True
+    rows = tagged(own, "pk", "own").union(
+        tagged(own.filter(state__in=LIVE, created_at__gt=window), "pk", "editable"),
+        tagged(
+            Recommendation.objects.filter(on_target, user_id=viewer.pk), "comment_id", "recommended"
+        ),
+        tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"),
+        all=True,
     )
     marks: dict[str, set[int]] = defaultdict(set)
     for pk, tag in rows.order_by():
         marks[tag].add(pk)
-    return ViewerMarks(
-        recommended=frozenset(marks["recommended"]), reported=frozenset(marks["reported"])
-    )
+    return ViewerMarks(**{tag: frozenset(ids) for tag, ids in marks.items()})
 
 
 # What a thread shows of a comment and its author: the raw Markdown, the moderation notes
@@ -243,11 +254,41 @@ def make_node(
 @dataclass
 class Threads:
     page: Page
-    nodes: list[Node]
     sort: str
     status: DiscussionStatus
     published_count: int
     picks: list[Comment]  # the editors' picks (featured), above the threads
+    viewer: object
+    marks: ViewerMarks
+
+    @cached_property
+    def nodes(self) -> list[Node]:
+        """The page's threads as the viewer sees them: two queries, made only when asked
+        for (a page of threads kept as HTML needs none)."""
+        roots = list(self.page.object_list)
+        replies = (
+            Comment.objects.filter(root__in=[c.pk for c in roots])
+            .select_related("author", "in_reply_to__author")
+            .only(*REPLY_FIELDS)
+            .order_by("created_at", "id")
+        )
+        replies_to: dict[int, list[Comment]] = defaultdict(list)
+        for reply in replies if roots else ():
+            replies_to[reply.parent_id].append(reply)
+
+        def build(comment: Comment) -> Node | None:
+            children = [node for node in map(build, replies_to.get(comment.pk, ())) if node]
+            node = make_node(
+                comment,
+                self.viewer,
+                status=self.status,
+                recommended=self.marks.recommended,
+                reported=self.marks.reported,
+                children=children,
+            )
+            return node if node.shown or children else None
+
+        return [node for node in map(build, roots) if node]
 
 
 def walk(nodes: list[Node]):
@@ -268,9 +309,7 @@ def page_of_threads(
 ) -> Threads:
     """A page of `target`'s threads as `viewer` sees them; `marks` (viewer_marks) say which
     comments they recommended and reported."""
-    marks = marks or ViewerMarks()
     sort = normalise_sort(sort)
-    status = discussion_status(target)
     counts = Comment.objects.filter(target_id=target.pk).aggregate(
         published=Count("pk", filter=Q(state=State.APPROVED)),
         listed=Count("pk", filter=listed_q(viewer)),
@@ -285,43 +324,14 @@ def page_of_threads(
     paginator = _CountedPaginator(
         top_level, per_page or settings.COMMENTS_PER_PAGE, count=counts["listed"]
     )
-    page = paginator.get_page(page_number)
-    roots = list(page.object_list)
-    replies = (
-        list(
-            Comment.objects.filter(root__in=[c.pk for c in roots])
-            .select_related("author", "in_reply_to__author")
-            .only(*REPLY_FIELDS)
-            .order_by("created_at", "id")
-        )
-        if roots
-        else []
-    )
-
-    replies_to: dict[int, list[Comment]] = defaultdict(list)
-    for reply in replies:
-        replies_to[reply.parent_id].append(reply)
-
-    def build(comment: Comment) -> Node | None:
-        children = [node for node in map(build, replies_to.get(comment.pk, ())) if node]
-        node = make_node(
-            comment,
-            viewer,
-            status=status,
-            recommended=marks.recommended,
-            reported=marks.reported,
-            children=children,
-        )
-        return node if node.shown or children else None
-
-    nodes = [node for node in map(build, roots) if node]
     return Threads(
-        page=page,
-        nodes=nodes,
+        page=paginator.get_page(page_number),
         sort=sort,
-        status=status,
+        status=discussion_status(target),
         published_count=counts["published"],
         picks=featured(target) if counts["featured"] else [],
+        viewer=viewer,
+        marks=marks or ViewerMarks(),
     )
 
 

@@ -6,7 +6,7 @@ shows them; an anonymous reader's text waits there while they sign in or sign up
 (Django keeps session data across sign-in).
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -17,10 +17,13 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from core.http_cache import fragment
 
 from . import selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
@@ -148,9 +151,10 @@ class Discussion:
     needs_verification: bool
     sort: str
     page: Page
-    nodes: list[selectors.Node]
+    threads: selectors.Threads
     picks: list[Comment]
     reply_node: selectors.Node | None = None
+    threads_html: str = ""
     draft_body: str = ""
     draft_faq_credit: bool = False
     draft_kept: bool = False  # typed before signing in: shown to check, never sent for them
@@ -212,8 +216,15 @@ class Discussion:
         return self.page.paginator.count > 1
 
 
-def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str, cpage: int):
-    """What a piece's page needs to show its discussion, in a constant number of queries."""
+THREADS = "comments/includes/discussion.html#threads"
+
+
+def discussion_context(
+    request: HttpRequest, target: CommentTarget, *, sort: str, cpage: int, version: tuple = ()
+):
+    """What a piece's page needs to show its discussion, in a constant number of queries.
+    With the discussion's `version`, its page of threads is rendered once for every reader
+    with the same marks on it (core.http_cache.fragment): most signed-in readers alike."""
     viewer = request.user
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
@@ -222,8 +233,10 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
         target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
     )
     reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
-    reply_node = next(
-        (n for n in selectors.walk(threads.nodes) if signed_in and n.comment.pk == reply_to), None
+    reply_node = (
+        next((n for n in selectors.walk(threads.nodes) if n.comment.pk == reply_to), None)
+        if signed_in and reply_to
+        else None
     )
     discussion = Discussion(
         target=target,
@@ -233,7 +246,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
         needs_verification=signed_in and not verified,
         sort=threads.sort,
         page=threads.page,
-        nodes=threads.nodes,
+        threads=threads,
         picks=threads.picks,
         reply_node=reply_node if reply_node and reply_node.can_reply else None,
         draft_body=draft.get("body", ""),
@@ -242,6 +255,13 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
     )
+    render = partial(get_template(THREADS).render, {"d": discussion}, request)
+    if version and not discussion.reply_node:
+        page = (target.pk, threads.sort, threads.page.number, threads.status.is_open, signed_in)
+        marks = tuple(tuple(sorted(ids)) for ids in astuple(threads.marks))
+        discussion.threads_html = fragment((*version, *page, marks), render)
+    else:
+        discussion.threads_html = render()
     return {
         "discussion": discussion,
         "discussion_enabled": True,
@@ -500,7 +520,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recommend(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _public_comment(pk)
-    back = _safe_next(request, selectors.comment_url(comment, request.user))
+    back = _safe_next(request, selectors.comment_url(comment, request.user)).split("#")[0]
+    back = f"{back}#{comment.anchor}"  # one form serves every comment on the page
     if not request.user.is_authenticated:
         messages.info(request, "Sign in to recommend comments.")
         return redirect(_login_url(f"{comment.target.get_absolute_url()}#{comment.anchor}"))

@@ -25,6 +25,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.safestring import SafeString, mark_safe
 from redis import RedisError
 
 from .tasks import retried
@@ -156,6 +157,17 @@ def cached_page(
         }
         _pages("set", f"page:{key}", entry, max_age)
     return response
+
+
+def fragment(parts: tuple, render: Callable[[], str]) -> SafeString:
+    """HTML that everyone it is for sees alike, kept in the `pages` cache under `parts`
+    (versions among them: never a raw query string) and the code's version."""
+    key = "fragment:" + hashlib.sha256(repr((code_version(), *parts)).encode()).hexdigest()
+    html = _pages("get", key)
+    if html is None:
+        html = render()
+        _pages("set", key, html, SAFETY_NET)
+    return mark_safe(html)  # noqa: S308 - our own templates' output, kept as rendered
 
 
 def _pages(operation: str, *args):

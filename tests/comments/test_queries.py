@@ -28,9 +28,12 @@ pytestmark = pytest.mark.usefixtures("page_cache")  # in memory and in Redis
 # FAQ; the discussion's counts, page of threads and replies. Warm: the versions, the page.
 ANONYMOUS_COLD = 12
 ANONYMOUS_WARM = 2
-# Signed in, every view rendered for them: their session and account, whether their
-# address is verified, their marks on the discussion, and the page's own (no page cache).
-SIGNED_IN = 13
+# Signed in, the page is rendered for them around a page of threads kept for every reader
+# with the same marks: their session and account, whether their address is verified, the
+# discussion's version, their marks on it, the piece and its parts, the counts, and the
+# threads' look-up; cold, the threads and replies and the store as well.
+SIGNED_IN_COLD = 15
+SIGNED_IN_WARM = 12
 
 
 def _threaded(target, authors, viewer, *, threads: int) -> int:
@@ -117,7 +120,8 @@ def test_the_article_page_costs_the_same_with_1000_comments(client, pieces, sign
     assert costs[0] == costs[1]
     cold, warm = costs[1]
     if signed_in:
-        assert cold == warm <= SIGNED_IN
+        assert cold <= SIGNED_IN_COLD
+        assert warm <= SIGNED_IN_WARM
     else:
         assert cold <= ANONYMOUS_COLD
         assert warm <= ANONYMOUS_WARM
