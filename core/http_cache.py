@@ -1,14 +1,10 @@
-"""HTTP caching: pages every reader without a session shares, said so in standard headers,
-purged by key from the HTTP cache in front, and kept in the app under versions.
-
-A shared page names what it shows in `Surrogate-Key` (backend-neutral: Fastly reads the
-same header, Cloudflare's Cache-Tag takes the same keys, Varnish reads them with xkey).
-Once a change commits, a task purges the keys it touched from every cache in front and its
-versions are renewed. Which change touches what is said in one place: articles.caching.
-Pages kept here live in the `pages` cache, which may evict anything, keyed on the code's
-version, the page's normalised address and the current versions of what it shows. Versions
-live in the database cache (never evicted) and are read before anything else, so a page
-rendered from data older than a change carries a version that the change replaced.
+"""HTTP caching: pages every reader without a session shares, said so in standard headers
+(`Surrogate-Key` names what a page shows: keys Fastly, Cloudflare's Cache-Tag and Varnish's
+xkey all take), purged by key by a task once a change commits, and kept in the app (the
+`pages` cache, which may evict anything) under the code's version, the normalised address
+and the versions of what they show. Versions live in the database cache, never evicted, and
+are read before anything else: a page rendered from data older than a change carries a
+version the change replaced. What touches what: articles.caching, the one place.
 """
 
 import hashlib
@@ -38,8 +34,7 @@ SAFETY_NET = 300  # seconds: the longest any shared cache keeps a page without a
 
 @cache
 def code_version() -> str:
-    """The release, or a digest of the templates and code: a deploy never serves pages
-    rendered by the code it replaced."""
+    """The release, or a digest of our code and templates: no deploy serves the old's pages."""
     if settings.RELEASE:
         return settings.RELEASE
     ours = ["templates", *(app for app in settings.INSTALLED_APPS if "." not in app)]
@@ -68,8 +63,7 @@ def public(response: HttpResponse, *, keys: Iterable[str], max_age: float = SAFE
 
 
 def is_shared(request: HttpRequest) -> bool:
-    """Whether the reader has nothing of their own on the page: no session (so no draft,
-    message or account). Reading the session costs nothing when there is no cookie."""
+    """No session, so no draft, message or account: free to tell without a cookie."""
     return request.method in ("GET", "HEAD") and request.session.is_empty()
 
 
@@ -140,22 +134,17 @@ def cached_page(
     parts = (code_version(), request.scheme, request.get_host(), address)
     key = hashlib.sha256(repr((*parts, current_versions(versions))).encode()).hexdigest()
     entry = _pages("get", f"page:{key}")
-    if entry and entry["until"] > time.time():
-        response = HttpResponse(entry["content"], content_type=entry["content_type"])
-        response.headers["ETag"] = entry["etag"]
-        return public(response, keys=entry["keys"], max_age=entry["until"] - time.time())
+    if entry and entry[-1] > time.time():
+        content, content_type, etag, keys, until = entry
+        response = HttpResponse(content, content_type=content_type, headers={"ETag": etag})
+        return public(response, keys=keys.split(), max_age=until - time.time())
     response = render()
     max_age = getattr(response, "shared_for", 0)
     if response.status_code == 200 and max_age >= 1 and not response.cookies:
         set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware)
-        entry = {
-            "content": response.content,
-            "content_type": response["Content-Type"],
-            "etag": response["ETag"],
-            "keys": response[KEY_HEADER].split(),
-            "until": time.time() + max_age,
-        }
-        _pages("set", f"page:{key}", entry, max_age)
+        entry = (response.content, response["Content-Type"], response["ETag"])
+        until = time.time() + max_age
+        _pages("set", f"page:{key}", (*entry, response[KEY_HEADER], until), max_age)
     return response
 
 
