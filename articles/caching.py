@@ -53,12 +53,8 @@ def article_keys(article: Article, *, related_guides: list[Article]) -> list[str
     return keys + (["listing"] if article.linked_slugs or related_guides else [])
 
 
-def discussion_versions(slug: str) -> list[str]:
-    return [f"discussion-{slug}"]
-
-
 def article_versions(slug: str) -> list[str]:
-    return [*EDITORIAL, *discussion_versions(slug)]
+    return [*EDITORIAL, f"discussion-{slug}"]
 
 
 def listing_keys(articles=(), *more: str) -> list[str]:
@@ -128,5 +124,5 @@ def _byline_changed(sender, instance, action: str, reverse: bool, pk_set, **kwar
 @receiver(discussion_changed)
 def _discussion_changed(sender, *, target_id: int, **kwargs) -> None:
     slug = Article.objects.filter(pk=target_id).values_list("slug", flat=True).first()
-    versions = discussion_versions(slug) if slug else []
+    versions = [f"discussion-{slug}"] if slug else []
     http_cache.changed(keys=[f"discussion-{target_id}"], versions=versions)

@@ -1,8 +1,11 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 
 from comments.selectors import annotate_comment_counts, normalise_sort
 from comments.views import discussion_context, page_number
@@ -33,6 +36,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return _listing(request, "articles/home.html", {"page": page})
 
 
+TEMPLATE = "articles/article_detail.html"
+PARTS = ("meta", "structured_data", "header", "main")
+
+
+def _article_parts(request: HttpRequest, article: Article, *, comment_count: int) -> dict:
+    """What every reader of the piece sees alike: the head's tags, header, body, related
+    guides and FAQ, rendered (its byline and topics read on the way, for the page's keys)."""
+    published_guides = RelatedGuide.objects.filter(
+        guide__in=Article.objects.published()
+    ).select_related("guide")
+    prefetch_related_objects(
+        [article], "authors", "topics", Prefetch("guide_links", queryset=published_guides)
+    )
+    context = {
+        "article": article,
+        "body_html": article.body_for_readers(),
+        "related_guides": [link.guide for link in article.guide_links.all()],
+        "article_ld": article_json_ld(request, article),
+        "comment_count": comment_count,
+        "discussion_enabled": True,
+        **faq_context(request, article),
+    }
+    parts = {name: get_template(f"{TEMPLATE}#{name}").render(context, request) for name in PARTS}
+    parts["with_toc"] = bool(article.toc or context["faq_items"])
+    return {**parts, "related_guides": context["related_guides"]}
+
+
 def _render_article(
     request: HttpRequest,
     article: Article,
@@ -40,42 +70,36 @@ def _render_article(
     preview: bool,
     sort: str,
     cpage: int,
-    version: tuple = (),
+    versions: tuple = (),
 ) -> HttpResponse:
-    published_guides = RelatedGuide.objects.filter(
-        guide__in=Article.objects.published()
-    ).select_related("guide")
-    prefetch_related_objects(
-        [article], "authors", "topics", Prefetch("guide_links", queryset=published_guides)
-    )
-    related_guides = [link.guide for link in article.guide_links.all()]
-    discussion = discussion_context(request, article, sort=sort, cpage=cpage, version=version)
+    """The piece's page. With the `versions` of the site and of the discussion (a reader
+    with a session), its parts and threads are kept for every reader who sees them alike."""
+    discussion = discussion_context(request, article, sort=sort, cpage=cpage, version=versions[1:])
     if discussion["discussion"].page.number != cpage:  # past the end: the last page
         return redirect(discussion["discussion"].page_url(discussion["discussion"].page.number))
-    context = {
-        "article": article,
-        "preview": preview,
-        "body_html": article.body_for_readers(),
-        "related_guides": related_guides,
-        "article_ld": article_json_ld(request, article),
-        **faq_context(request, article),
-        **discussion,
-    }
-    response = render(request, "articles/article_detail.html", context)
-    if preview:
+    count = discussion["comment_count"]
+    render_parts = partial(_article_parts, request, article, comment_count=count)
+    if versions:
+        scope = (*versions, article.pk, request.scheme, request.get_host(), count)
+        parts = http_cache.kept(scope, render_parts)
+    else:
+        parts = render_parts()
+    context = {"article": article, "preview": preview, "parts": parts, **discussion}
+    response = render(request, TEMPLATE, context)
+    if preview or versions:  # for one reader: private (core.http_cache.CacheHeadersMiddleware)
         return response
-    keys = caching.article_keys(article, related_guides=related_guides)
+    keys = caching.article_keys(article, related_guides=parts["related_guides"])
     return http_cache.public(response, keys=keys, max_age=caching.shared_seconds(article))
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort, cpage = normalise_sort(request.GET.get("sort")), page_number(request.GET.get("cpage"))
 
-    def render_page(version: tuple = ()) -> HttpResponse:
+    def render_page(versions: tuple = ()) -> HttpResponse:
         published = Article.objects.published().with_next_publication()
         article = get_object_or_404(published, slug=slug)
         return _render_article(
-            request, article, preview=False, sort=sort, cpage=cpage, version=version
+            request, article, preview=False, sort=sort, cpage=cpage, versions=versions
         )
 
     if http_cache.is_shared(request):
@@ -86,7 +110,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             render=render_page,
         )
     # Read before the piece and its comments, as for shared pages: see core.http_cache.
-    return render_page(http_cache.current_versions(caching.discussion_versions(slug)))
+    return render_page(http_cache.current_versions(caching.article_versions(slug)))
 
 
 def article_preview(request: HttpRequest, slug: str) -> HttpResponse:

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.http_cache import fragment
+from core.http_cache import kept
 
 from . import selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
@@ -224,7 +224,7 @@ def discussion_context(
 ):
     """What a piece's page needs to show its discussion, in a constant number of queries.
     With the discussion's `version`, its page of threads is rendered once for every reader
-    with the same marks on it (core.http_cache.fragment): most signed-in readers alike."""
+    with the same marks on it (core.http_cache.kept): most signed-in readers alike."""
     viewer = request.user
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
@@ -259,7 +259,7 @@ def discussion_context(
     if version and not discussion.reply_node:
         page = (target.pk, threads.sort, threads.page.number, threads.status.is_open, signed_in)
         marks = tuple(tuple(sorted(ids)) for ids in astuple(threads.marks))
-        discussion.threads_html = fragment((*version, *page, marks), render)
+        discussion.threads_html = kept((*version, *page, marks), render)
     else:
         discussion.threads_html = render()
     return {

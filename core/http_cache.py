@@ -21,7 +21,6 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.safestring import SafeString, mark_safe
 from redis import RedisError
 
 from .tasks import retried
@@ -148,15 +147,15 @@ def cached_page(
     return response
 
 
-def fragment(parts: tuple, render: Callable[[], str]) -> SafeString:
-    """HTML that everyone it is for sees alike, kept in the `pages` cache under `parts`
-    (versions among them: never a raw query string) and the code's version."""
-    key = "fragment:" + hashlib.sha256(repr((code_version(), *parts)).encode()).hexdigest()
-    html = _pages("get", key)
-    if html is None:
-        html = render()
-        _pages("set", key, html, SAFETY_NET)
-    return mark_safe(html)  # noqa: S308 - our own templates' output, kept as rendered
+def kept[T](parts: tuple, compute: Callable[[], T]) -> T:
+    """What `compute` gives everyone it is for alike (rendered HTML, say), kept in the
+    `pages` cache under `parts` (versions among them, never a raw query string)."""
+    key = "kept:" + hashlib.sha256(repr((code_version(), *parts)).encode()).hexdigest()
+    value = _pages("get", key)
+    if value is None:
+        value = compute()
+        _pages("set", key, value, SAFETY_NET)
+    return value
 
 
 def _pages(operation: str, *args):

@@ -28,12 +28,13 @@ pytestmark = pytest.mark.usefixtures("page_cache")  # in memory and in Redis
 # FAQ; the discussion's counts, page of threads and replies. Warm: the versions, the page.
 ANONYMOUS_COLD = 12
 ANONYMOUS_WARM = 2
-# Signed in, the page is rendered for them around a page of threads kept for every reader
-# with the same marks: their session and account, whether their address is verified, the
-# discussion's version, their marks on it, the piece and its parts, the counts, and the
-# threads' look-up; cold, the threads and replies and the store as well.
-SIGNED_IN_COLD = 15
-SIGNED_IN_WARM = 12
+# Signed in, the page is rendered for them around parts kept for every reader and threads
+# kept for every reader with the same marks: their session and account, whether their
+# address is verified, the versions, the piece, their marks, the counts, and the two
+# look-ups. Cold, also the threads and replies, the byline, topics, guides and FAQ, and the
+# two stores.
+SIGNED_IN_COLD = 17
+SIGNED_IN_WARM = 9
 
 
 def _threaded(target, authors, viewer, *, threads: int) -> int:

@@ -92,3 +92,17 @@ def test_a_pending_comment_is_seen_by_its_writer_alone(piece, readers, post, com
         services.post_comment(target=piece, author=a, body="Waiting for review.")
     assert "Waiting for review." in page(client_a, piece)
     assert "Waiting for review." not in page(client_b, piece)
+
+
+def test_the_piece_shared_with_signed_in_readers_changes_at_once(
+    piece, readers, post, approve, committed, make_user
+):
+    _, _, (_, client_a), _ = readers
+    assert "1 comment<" in page(client_a, piece)  # the count in the piece's header
+    piece.title = "Retitled for everyone"
+    with committed():
+        piece.save()
+        approve(post(make_user(), "A second voice."))
+    html = page(client_a, piece)
+    assert "Retitled for everyone" in html
+    assert "2 comments<" in html
