@@ -493,6 +493,7 @@ def audit_http(journal: Journal, windows: list[dict], end: float, failures: list
         "503_by_request": dict(
             Counter(
                 f"{r['method']} {re.sub(r'\d+', 'N', r['path'])}"
+                f" ({'anonymous' if r['who'].startswith('reader') else 'signed in'})"
                 for r in journal.requests
                 if r["status"] == 503
             )
@@ -586,6 +587,7 @@ def audit_comments(ledger: Ledger, dump: dict, failures: list[str]) -> dict:
 
 
 REPLY_LINK = re.compile(r"/comments/(\d+)/\s")
+REVIEW_LINK = re.compile(r"/moderation/(\d+)/\s")
 
 
 def audit_mail(dump: dict, sink: Sink, smtp: dict | None, started: float, failures) -> dict:
@@ -641,6 +643,18 @@ def audit_mail(dump: dict, sink: Sink, smtp: dict | None, started: float, failur
                 f"reply {reply_id}: the worker mailed it {notified[reply_id]} times, "
                 f"the sink received {reply_mails[reply_id]}"
             )
+    # The moderator is told about each comment once; one still waiting was surely told.
+    alerted = Counter(
+        int(found.group(1))
+        for mail in sink.messages
+        if (found := REVIEW_LINK.search(mail.message.get_content()))
+    )
+    for comment_id, count in alerted.items():
+        if count > 1:
+            failures.append(f"the moderator was told {count} times about comment {comment_id}")
+    for comment in dump["comments"]:
+        if comment["state"] == "pending" and not alerted[comment["id"]]:
+            failures.append(f"comment {comment['id']} waits, and the moderator was never told")
     enqueued_in_outage = 0
     if smtp:
         for rows in queued.values():
@@ -649,6 +663,7 @@ def audit_mail(dump: dict, sink: Sink, smtp: dict | None, started: float, failur
     failed_attempts = Counter(t["task_path"] for t in tasks if t["status"] == "FAILED")
     return {
         "queued_mails": len(queued),
+        "comments_announced_to_the_moderator": len(alerted),
         "queued_mails_received_once": sum(len(received.get(m, [])) == 1 for m in queued),
         "queued_during_smtp_outage": enqueued_in_outage,
         "mails_that_waited_for_smtp": waited,
@@ -805,7 +820,8 @@ def print_report(report: dict) -> None:
         f"{c['approvals_acknowledged']} approvals; states {c['states']}"
     )
     print(
-        f"mail: {m['queued_mails']} queued, {m['queued_mails_received_once']} received once, "
+        f"mail: {m['queued_mails']} queued ({m['comments_announced_to_the_moderator']} "
+        f"comments announced), {m['queued_mails_received_once']} received once, "
         f"{m['queued_during_smtp_outage']} queued during the SMTP outage, "
         f"{m['mails_that_waited_for_smtp']} waited for it; reply notifications "
         f"{m['reply_notifications_sent']} sent, {m['reply_notifications_received']} received; "
