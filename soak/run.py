@@ -528,6 +528,12 @@ def audit_comments(ledger: Ledger, dump: dict, failures: list[str]) -> dict:
                 failures.append(f"{marker}: answers named {ok_ids}, stored as {stored[0]['id']}")
         elif all(kind == "refused" for kind, _ in outcomes) and stored:
             failures.append(f"{marker} was refused but stored")
+    # Why a post was never acknowledged: the last answer it got (paths without numbers).
+    unacknowledged = Counter(
+        re.sub(r"\d+", "N", str(outcomes[-1][1]))
+        for outcomes in ledger.posts.values()
+        if not any(kind == "ok" for kind, _ in outcomes)
+    )
     doubles_once = 0
     for marker in ledger.double_submits:
         ids = {value for kind, value in ledger.posts[marker] if kind == "ok"}
@@ -575,6 +581,7 @@ def audit_comments(ledger: Ledger, dump: dict, failures: list[str]) -> dict:
         "posts_sent": len(ledger.posts),
         "acknowledged": acknowledged,
         "acknowledged_and_stored_once": stored_once,
+        "unacknowledged_last_answer": dict(unacknowledged),
         "stored": len(comments),
         "double_submits": len(ledger.double_submits),
         "double_submits_stored_once": doubles_once,
@@ -814,7 +821,8 @@ def print_report(report: dict) -> None:
         print(f"fault: {window['fault']} {window['began']:.1f}-{window['ended']:.1f} s{extra}")
     print(
         f"comments: {c['posts_sent']} posted, {c['acknowledged']} acknowledged, "
-        f"{c['acknowledged_and_stored_once']} of them stored once, {c['stored']} stored; "
+        f"{c['acknowledged_and_stored_once']} of them stored once, {c['stored']} stored "
+        f"(not acknowledged: {c['unacknowledged_last_answer'] or 'none'}); "
         f"{c['double_submits']} double submits ({c['double_submits_stored_once']} stored once); "
         f"{c['edits_acknowledged']} edits, {c['withdrawals_acknowledged']} withdrawals, "
         f"{c['approvals_acknowledged']} approvals; states {c['states']}"
