@@ -427,6 +427,19 @@ def faults(site: stack.Stack, cache: OwnRedis, sink: Sink, journal: Journal, sto
         windows.append(window)
 
 
+def watch_health(site: stack.Stack, journal: Journal, stop, changes: list) -> None:
+    """What Varnish's probes think of each node, each time it changes."""
+    last = None
+    while not stop.wait(0.5):
+        try:
+            health = site.backends_healthy()
+        except subprocess.CalledProcessError:
+            continue
+        if health != last:
+            changes.append([round(journal.now(), 1), health])
+            last = health
+
+
 # Phases ---------------------------------------------------------------------------------
 
 
@@ -715,6 +728,7 @@ def run(database_url: str) -> dict:
         ) as site:
             people = json.loads(site.manage(SETUP).strip().splitlines()[-1])
             journal, ledger, stop, windows = Journal(port), Ledger(), threading.Event(), []
+            health: list = []
             threads = [
                 threading.Thread(target=reader, args=(n, journal, stop)) for n in range(READERS)
             ]
@@ -729,6 +743,7 @@ def run(database_url: str) -> dict:
                     target=moderator, args=(people["moderator"], journal, ledger, stop)
                 ),
                 threading.Thread(target=faults, args=(site, cache, sink, journal, stop, windows)),
+                threading.Thread(target=watch_health, args=(site, journal, stop, health)),
             ]
             print(
                 f"{SECONDS} s of {READERS} readers, {COMMENTERS} commenters and a moderator "
@@ -766,6 +781,16 @@ def run(database_url: str) -> dict:
         "fault_seconds": FAULT_SECONDS,
         "grace_seconds": GRACE,
         "faults": windows,
+        # [seconds, [node 1 healthy, node 2 healthy]] whenever Varnish's view changed
+        "varnish_health": health,
+        "seconds_with_no_node_routed_to": round(
+            sum(
+                later[0] - earlier[0]
+                for earlier, later in itertools.pairwise([*health, [end, None]])
+                if not any(earlier[1])
+            ),
+            1,
+        ),
         "http": audit_http(journal, windows, end, failures),
         "comments": audit_comments(ledger, dump, failures),
         "mail": audit_mail(dump, sink, smtp, journal.started, failures),
@@ -834,6 +859,10 @@ def print_report(report: dict) -> None:
         f"{m['mails_that_waited_for_smtp']} waited for it; reply notifications "
         f"{m['reply_notifications_sent']} sent, {m['reply_notifications_received']} received; "
         f"sink total {m['received_by_sink']}; failed attempts {m['failed_attempts'] or 'none'}"
+    )
+    print(
+        f"Varnish's view of the nodes over time: {report['varnish_health']}; "
+        f"{report['seconds_with_no_node_routed_to']} s with no node routed to"
     )
     print(f"logs mention: {report['logs_mention']}")
     print(
