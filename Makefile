@@ -77,11 +77,12 @@ wrk:
 bench: $(VENV)/.installed wrk varnish
 	$(BIN)/python -m bench.run
 
-# Soak and faults (soak/run.py): 60 s of readers, 10 commenters (posting, editing, double
-# submitting) and a moderator against gunicorn with production settings on loopback, a
-# worker killed and PostgreSQL restarted mid-run, then an audit of what was stored; on
-# SQLite, then PostgreSQL. SOAK_DATABASE=sqlite|postgres, SOAK_SECONDS=60. Not in `make test`.
-soak: $(VENV)/.installed
+# Soak and faults (soak/run.py): SOAK_SECONDS (60) of readers, 10 commenters (posting,
+# editing, double submitting) and a moderator through the stack (tools/stack.py) on a fresh
+# PostgreSQL database, with a Redis and an SMTP sink of its own; Redis stopped, SMTP down
+# and an app node killed mid-run, then an audit of every answer, comment and mail; figures
+# go to soak/results/latest.json. Not in `make test`.
+soak: $(VENV)/.installed varnish
 	$(BIN)/python -m soak.run
 
 lint: $(VENV)/.installed

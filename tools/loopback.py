@@ -9,6 +9,7 @@ but 127.0.0.1.
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,13 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def production_env(name: str, *, database_url: str, **overrides: str) -> dict[str, str]:
@@ -99,7 +107,7 @@ def start_gunicorn(
     log: Path | None = None,
 ) -> subprocess.Popen:
     """Start gunicorn in its own process group and wait until /healthz answers 200."""
-    output = log.open("w") if log else None
+    output = log.open("a") if log else None  # a node started again keeps its old log
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),

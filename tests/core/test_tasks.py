@@ -4,7 +4,7 @@ The end-to-end tests run the site as deployed, in processes of its own on loopba
 gunicorn that takes the reader's request and a worker that sends the mail, sharing an
 SQLite file database made for the test (the test's own database may be in memory, which
 no other process can open). Mail goes to a real SMTP listener in the test
-(tests/core/smtp_sink.py). The request's process is pointed at an SMTP server that accepts
+(tools/smtp_sink.py). The request's process is pointed at an SMTP server that accepts
 connections and never answers: had the request sent the mail itself, it would have waited
 the mailer's 10 s timeout.
 
@@ -40,8 +40,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core import tasks
-from tests.core.smtp_sink import Sink
 from tools import loopback
+from tools.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

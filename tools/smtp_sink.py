@@ -1,13 +1,17 @@
-"""A tiny SMTP server on loopback for the task tests: it accepts every message and keeps it.
+"""A tiny SMTP server on loopback for the task tests and `make soak`: it accepts every
+message and keeps it, with the time it arrived.
 
 Just enough of RFC 5321 for smtplib (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), no
-TLS and no authentication, in a thread of the test's process.
+TLS and no authentication, in a thread of the caller's process. `stop()` then `start()`
+again is a mail server that goes down and comes back on the same port; what it received
+is kept across.
 """
 
 import email
 import email.policy
 import socketserver
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -20,6 +24,7 @@ class Server(socketserver.ThreadingTCPServer):
 class Received:
     recipients: list[str]
     message: email.message.EmailMessage
+    at: float = field(default_factory=time.time)  # when it was accepted (epoch seconds)
 
 
 @dataclass
@@ -71,3 +76,4 @@ class Sink:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+            self.server = None
