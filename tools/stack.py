@@ -38,16 +38,17 @@ WORKER_COMMAND = ("db_worker", "--queue-name", "*", "--interval", "0.1")
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 STACK_REDIS_URL = "redis://127.0.0.1:6379/7"  # a database number of its own
 
-# Probes as in a deployment: a node is sick after two failed probes out of three, a
-# second apart, and healthy again after two good ones.
+# Probes as in a deployment: a node is sick after three failed probes out of five, a
+# second apart, each allowed 2 s (a busy node is slow, not dead), and healthy again after
+# three good ones.
 BACKENDS_VCL = """\
 # Written by tools/stack.py for this run: the app nodes behind the director `app`.
 probe healthz {{
     .url = "/healthz";
     .interval = 1s;
-    .window = 3;
-    .threshold = 2;
-    .timeout = 1s;
+    .window = 5;
+    .threshold = 3;
+    .timeout = 2s;
 }}
 {backends}
 sub vcl_init {{

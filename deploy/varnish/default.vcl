@@ -7,7 +7,7 @@
 # its machines (deploy/README.md shows it). It must define a director named `app`, e.g.:
 #
 #   probe healthz {
-#       .url = "/healthz"; .interval = 1s; .window = 3; .threshold = 2; .timeout = 1s;
+#       .url = "/healthz"; .interval = 1s; .window = 5; .threshold = 3; .timeout = 2s;
 #   }
 #   backend node1 { .host = "10.0.0.11"; .port = "8000"; .probe = healthz; }
 #   backend node2 { .host = "10.0.0.12"; .port = "8000"; .probe = healthz; }
@@ -40,15 +40,17 @@ sub vcl_recv {
         if (!req.http.Surrogate-Key) {
             return (synth(400, "PURGE needs a Surrogate-Key header"));
         }
-        # xkey.purge takes space-separated keys and returns how many objects it dropped.
-        return (synth(200, "Purged " + xkey.purge(req.http.Surrogate-Key)));
+        # Soft: the objects expire but stay in grace, so that with every node down the
+        # last good page is still served; while a node answers, grace is 0 (below), so the
+        # next reader gets the page afresh. Takes space-separated keys; returns a count.
+        return (synth(200, "Purged " + xkey.softpurge(req.http.Surrogate-Key)));
     }
 
     set req.backend_hint = app.backend();
-    # While a node answers, serve a stale object only briefly (and refresh it in the
-    # background); with every node sick, the object's whole grace (24 h) applies.
+    # While a node answers, never serve an expired (or purged) object: fetch it. With
+    # every node sick, the object's whole grace (24 h) applies: the last good page.
     if (std.healthy(req.backend_hint)) {
-        set req.grace = 10s;
+        set req.grace = 0s;
     }
 
     # Only GET and HEAD are ever answered from the cache.
@@ -104,6 +106,19 @@ sub vcl_backend_error {
     if (bereq.is_bgfetch) {
         return (abandon);
     }
+    # Nothing to serve and no node answered: say so as the app's own 503 page does.
+    set beresp.status = 503;
+    set beresp.http.Content-Type = "text/html; charset=utf-8";
+    set beresp.http.Retry-After = "10";
+    set beresp.http.Cache-Control = "no-store";
+    set beresp.body = {"<!doctype html>
+<html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Back in a moment</title>
+<h1>Back in a moment</h1>
+<p>The site cannot answer just now. Nothing you sent is lost if you were told it was
+received. Please try again in a few seconds.</p></html>
+"};
+    return (deliver);
 }
 
 sub vcl_synth {
