@@ -17,6 +17,9 @@ from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
 from .structured_data import article_json_ld
 
+TEMPLATE = "articles/article_detail.html"
+PARTS = ("meta", "structured_data", "header", "main")  # what every reader sees alike
+
 
 def _page(request: HttpRequest, queryset, per_page: int | None = None):
     paginator = Paginator(queryset, per_page or settings.ARTICLES_PER_PAGE)
@@ -34,10 +37,6 @@ def _listing(request: HttpRequest, template: str, context: dict, *keys: str) -> 
 def home(request: HttpRequest) -> HttpResponse:
     page = _page(request, annotate_comment_counts(Article.objects.published().for_listing()))
     return _listing(request, "articles/home.html", {"page": page})
-
-
-TEMPLATE = "articles/article_detail.html"
-PARTS = ("meta", "structured_data", "header", "main")
 
 
 def _article_parts(request: HttpRequest, article: Article, *, comment_count: int) -> dict:
