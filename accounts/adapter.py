@@ -71,6 +71,16 @@ class AccountAdapter(DefaultAccountAdapter):
         digest = salted_hmac("accounts.client-ip", address, algorithm="sha256").hexdigest()
         return f"iphash-{digest}"
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth's "login_failed" limit per key counts wrong passwords per account alone:
+        # five from anywhere refused even the right password from everywhere, so anyone
+        # could lock a moderator out. The key it is given names the account and the
+        # client's address together: guessing from one address is stopped as before, and
+        # guesses from elsewhere lock nobody else out. The per-address limit is unchanged.
+        login = credentials.get("email") or credentials.get("username") or ""
+        keyed = {**credentials, "email": f"{login} from {self.get_client_ip(request)}"}
+        super().pre_authenticate(request, **keyed)
+
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         # The security notice ("a change was made from this address") tells the account's
         # owner the address itself, not its hash; it is mailed, never stored.

@@ -289,7 +289,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Per ip/key/user; "m" minute, "h" hour. Actions not listed keep allauth's defaults.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",  # sign-in form posts
-    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per address too
+    # Wrong passwords: per client address, and per account and address together (the
+    # key, accounts.adapter.pre_authenticate), so nobody elsewhere can lock an owner out.
+    "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip,100/h/ip",
     "confirm_email": "1/3m/key",  # verification mails to one address
     "reset_password": "20/m/ip,5/h/key",  # reset mails to one address
