@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
@@ -31,6 +32,19 @@ def user_display(user: AbstractBaseUser) -> str:
 def site_link(path: str) -> str:
     """An absolute link for mail: SITE_URL, never the Host the request came with."""
     return settings.SITE_URL + path
+
+
+def one_client(address: str) -> str:
+    """The address, an IPv6 one as its network (allauth's RATE_LIMIT_IPV6_PREFIX, a /64):
+    one host usually has a whole /64 to rotate through."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+        return str(ipaddress.IPv6Network(f"{parsed}/{prefix}", strict=False).network_address)
+    return address
 
 
 def generate_reader_username() -> str:
@@ -67,7 +81,7 @@ class AccountAdapter(DefaultAccountAdapter):
         those keys are rows, and no address may be stored in clear. Still one value per
         client, so the limits are the same.
         """
-        address = truncate_ip(super().get_client_ip(request))
+        address = one_client(super().get_client_ip(request))
         digest = salted_hmac("accounts.client-ip", address, algorithm="sha256").hexdigest()
         return f"iphash-{digest}"
 
