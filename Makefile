@@ -96,7 +96,7 @@ format: $(VENV)/.installed
 # `manage.py check --deploy` with production-like variables; prints nothing but the verdict when clean.
 check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=example.org \
-	  $(MANAGE) check --deploy --fail-level WARNING
+	  SITE_URL=https://example.org $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts node_modules audit/.data audit/reports

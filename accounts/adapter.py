@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
-from allauth.core.internal.ratelimit import truncate_ip
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from core import tasks
 
 if TYPE_CHECKING:
+    from allauth.account.models import EmailConfirmation
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.forms import BaseForm
     from django.http import HttpRequest
@@ -23,6 +27,24 @@ if TYPE_CHECKING:
 def user_display(user: AbstractBaseUser) -> str:
     """What allauth shows for a user (messages, mail): the public name, never the email."""
     return getattr(user, "public_name", "") or "reader"
+
+
+def site_link(path: str) -> str:
+    """An absolute link for mail: SITE_URL, never the Host the request came with."""
+    return settings.SITE_URL + path
+
+
+def one_client(address: str) -> str:
+    """The address, an IPv6 one as its network (allauth's RATE_LIMIT_IPV6_PREFIX, a /64):
+    one host usually has a whole /64 to rotate through."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+        return str(ipaddress.IPv6Network(f"{parsed}/{prefix}", strict=False).network_address)
+    return address
 
 
 def generate_reader_username() -> str:
@@ -59,9 +81,19 @@ class AccountAdapter(DefaultAccountAdapter):
         those keys are rows, and no address may be stored in clear. Still one value per
         client, so the limits are the same.
         """
-        address = truncate_ip(super().get_client_ip(request))
+        address = one_client(super().get_client_ip(request))
         digest = salted_hmac("accounts.client-ip", address, algorithm="sha256").hexdigest()
         return f"iphash-{digest}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth's "login_failed" limit per key counts wrong passwords per account alone:
+        # five from anywhere refused even the right password from everywhere, so anyone
+        # could lock a moderator out. The key it is given names the account and the
+        # client's address together: guessing from one address is stopped as before, and
+        # guesses from elsewhere lock nobody else out. The per-address limit is unchanged.
+        login = credentials.get("email") or credentials.get("username") or ""
+        keyed = {**credentials, "email": f"{login} from {self.get_client_ip(request)}"}
+        super().pre_authenticate(request, **keyed)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         # The security notice ("a change was made from this address") tells the account's
@@ -71,18 +103,38 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix, user, {"ip": address, **(context or {})}, email
         )
 
+    # Links in mail: from SITE_URL, so a request with another Host (a client chooses it)
+    # cannot put its address into a reset or confirmation mail.
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_link(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest | None, emailconfirmation: EmailConfirmation
+    ) -> str:
+        return site_link(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        context = {
+            "signup_url": site_link(reverse("account_signup")),
+            "password_reset_url": site_link(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # The request is None when the worker renders (accounts.tasks).
         request = allauth_context.request
         ctx: dict[str, Any] = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
             "site_name": settings.SITE_NAME,
-            "site_url": request.build_absolute_uri("/") if request is not None else "",
+            "site_url": site_link("/"),
         }
+        if request is not None:
+            ctx["current_site"] = get_current_site(request)
         ctx.update(context)
-        # Rendered here, where the request is, and sent by the worker (core.tasks): sign-up,
-        # reset and notice mails never make the reader wait on SMTP, and are retried.
+        # Rendered here and sent by the worker (core.tasks): sign-up, reset and notice
+        # mails never make the reader wait on SMTP, and are retried.
         # Enqueued at once: allauth sends after its own writes, outside any transaction.
         msg = self.render_mail(template_prefix, email, ctx)
         tasks.send_email.enqueue(tasks.message_data(msg))

@@ -47,8 +47,9 @@ def recipients() -> list[str]:
 
 
 def _absolute(path: str, base_url: str = "") -> str:
-    base = (base_url or settings.COMMENTS_SITE_URL).rstrip("/")
-    return f"{base}{path}"
+    # SITE_URL only: `base_url`, the request's address until now, is a Host header a
+    # client chooses. Still accepted, unused, by callers and tasks already queued.
+    return f"{settings.SITE_URL}{path}"
 
 
 def _waiting(comment_ids) -> list[Comment]:

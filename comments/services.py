@@ -637,8 +637,9 @@ def _record(
 
 
 def absolute_url(path: str, base_url: str = "") -> str:
-    base = (base_url or settings.COMMENTS_SITE_URL).rstrip("/")
-    return f"{base}{path}"
+    # SITE_URL only: `base_url`, the request's address until now, is a Host header a
+    # client chooses. Still accepted, unused, by callers and tasks already queued.
+    return f"{settings.SITE_URL}{path}"
 
 
 def notify_reply(*, reply_id: int, base_url: str = "") -> bool:

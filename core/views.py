@@ -63,6 +63,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Not Django's default view: it checks CSRF again, which reads the body again, and a
+    # body Django could not decode (a form in UTF-16) then raised once more: a 500.
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 

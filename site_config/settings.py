@@ -47,6 +47,11 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = os.environ.get("SITE_NAME", "Meridian")
+# The public address every link in mail starts with ("https://example.org"), never the
+# Host a request came with, which a client chooses. Required in production (core.checks).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else ""
+)
 SITE_TAGLINE = "Long-form analysis of a shifting world"
 
 INSTALLED_APPS = [
@@ -259,6 +264,7 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # opaque usernames, site-na
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",  # adds the display name
     "login": "accounts.forms.SignInForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",  # the same work for any address
     "add_email": "accounts.forms.ChangeEmailForm",
 }
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"  # public name, never the email
@@ -283,7 +289,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Per ip/key/user; "m" minute, "h" hour. Actions not listed keep allauth's defaults.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",  # sign-in form posts
-    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per address too
+    # Wrong passwords: per client address, and per account and address together (the
+    # key, accounts.adapter.pre_authenticate), so nobody elsewhere can lock an owner out.
+    "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip,100/h/ip",
     "confirm_email": "1/3m/key",  # verification mails to one address
     "reset_password": "20/m/ip,5/h/key",  # reset mails to one address
@@ -319,8 +327,6 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; repl
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 # The same text from the same reader on the same piece within this time is a double submit.
 COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 120)
-# Links in reply notifications when no request is at hand, e.g. "https://example.org".
-COMMENTS_SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Moderation (comments/rules.py applies them in order to each new comment).
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more links than this: held
 COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 1)  # a reader's first N: held

@@ -12,6 +12,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SITE_URL = "http://testserver"  # links in mail, as the test client requests them
 
 # Manifest storage needs collectstatic; tests use the plain storage.
 STORAGES = {

@@ -43,6 +43,7 @@ def production_env(name: str, *, database_url: str, **overrides: str) -> dict[st
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_HSTS_SECONDS": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "SITE_URL": "http://127.0.0.1",  # links in mail; required in production
         "DATABASE_URL": database_url,
         "REDIS_URL": "",
         **overrides,

@@ -2,7 +2,9 @@
 evicted, allauth's counters (in the default cache, the database) never are.
 
 The limit under test is ACCOUNT_RATE_LIMITS["login_failed"]'s "5/5m/key": five wrong
-passwords for one account in five minutes, then even the right one is refused. allauth
+passwords for one account from one client address in five minutes, then even the right
+one is refused from that address (the key names both: accounts.adapter.pre_authenticate;
+tests/accounts/test_sign_in.py shows other addresses are not locked out). allauth
 refuses with the form's "Too many failed login attempts" error (a 200), not a 429.
 """
 

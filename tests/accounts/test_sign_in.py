@@ -90,7 +90,8 @@ def test_repeated_failed_sign_ins_block_the_address_even_with_the_right_password
     assert blocked.status_code == 200
     assert TOO_MANY in blocked.content.decode()
     assert not is_signed_in(client)
-    # The count lives in the shared cache, not in this browser's session.
+    # The count lives in the shared cache, not in this browser's session: another browser
+    # at the same client address is refused too (other addresses are not: see below).
     other_browser = Client()
     assert TOO_MANY in sign_in(other_browser, "reader@example.com").content.decode()
     assert not is_signed_in(other_browser)
@@ -128,3 +129,29 @@ def test_too_many_signups_from_one_ip_get_429(client):
     ]
     assert statuses[:20] == [200] * 20
     assert statuses[20] == 429
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_elsewhere_cannot_lock_the_reader_out(reader):
+    """Before: five wrong passwords from anywhere locked the account for every address,
+    so anyone could keep a moderator out. The lock is per account and address now."""
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(12):
+        sign_in(attacker, "reader@example.com", "not-the-password")
+    assert TOO_MANY in sign_in(attacker, "reader@example.com").content.decode()
+    assert not is_signed_in(attacker)
+
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    response = sign_in(owner, "reader@example.com")
+    assert response.status_code == 302
+    assert is_signed_in(owner)
+
+
+@pytest.mark.django_db
+def test_guessing_from_one_address_is_stopped_whichever_browser_guesses(reader):
+    browsers = [Client(REMOTE_ADDR="203.0.113.66") for _ in range(5)]
+    for browser in browsers:  # a fresh browser (no cookies) each time counts all the same
+        assert TOO_MANY not in sign_in(browser, "reader@example.com", "wrong").content.decode()
+    last = Client(REMOTE_ADDR="203.0.113.66")
+    assert TOO_MANY in sign_in(last, "reader@example.com").content.decode()
+    assert not is_signed_in(last)

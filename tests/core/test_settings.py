@@ -47,9 +47,20 @@ def test_check_deploy_with_production_variables_is_clean():
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SECRET_KEY="k" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_site_url_fails_its_checks_naming_it():
+    result = run(
+        ["manage.py", "check"],
+        DJANGO_SECRET_KEY="k" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "(core.E001) SITE_URL is not set" in result.stderr
 
 
 def test_settings_can_be_extended_by_star_import(tmp_path):

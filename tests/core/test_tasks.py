@@ -222,11 +222,16 @@ def test_the_worker_sends_the_mail_a_request_only_enqueued(site):
     ]
     assert "Second Voice replied" in notification["Subject"]
     assert "A reply, mailed by the worker." in notification.get_content()
-    assert f"http://127.0.0.1:{site.port}/" in notification.get_content()  # the request's site
+    # Links start with SITE_URL (tools/loopback.py), never with the request's host and port.
+    site_url = site.env["SITE_URL"]
+    assert f"{site_url}/" in notification.get_content()
+    assert f":{site.port}" not in notification.get_content()
     assert reset["Subject"].startswith("[Meridian] ")
-    # Rendered in the request: its host; https, as production links are.
-    assert f"https://127.0.0.1:{site.port}/accounts/password/reset/key/" in reset.get_content()
+    assert f"{site_url}/accounts/password/reset/key/" in reset.get_content()
+    assert f":{site.port}" not in reset.get_content()
     assert [status for status, _ in site.task_rows(REPLY_TASK)] == ["SUCCESSFUL"]
+    # The reset: found and made by the worker, sent by another task, as every mail is.
+    assert [s for s, _ in site.task_rows("accounts.tasks.mail_password_reset")] == ["SUCCESSFUL"]
     assert [status for status, _ in site.task_rows("core.tasks.send_email")] == ["SUCCESSFUL"]
 
 

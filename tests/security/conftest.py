@@ -85,6 +85,7 @@ def production_env(database: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "tests.security.production_settings",
         "DJANGO_SECRET_KEY": PRODUCTION_SECRET,
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SITE_URL": "https://example.org",
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_LOG_LEVEL": "ERROR",
         **extra,
