@@ -111,11 +111,19 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+# The largest id or page number a database column holds (64-bit signed).
+MAX_ID = 2**63 - 1
+
+
 def _int_or_none(value) -> int | None:
+    """A whole number from a request (an id, a page), else None. Numbers no column can
+    hold, and negatives, become 0, which is no row's id: a lookup finds nothing (a reply to
+    it is refused as to a comment that does not exist), and never overflows."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or 0 <= number <= MAX_ID else 0
 
 
 def _published_target_or_404(pk) -> CommentTarget:
