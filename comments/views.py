@@ -164,6 +164,7 @@ class Discussion:
     draft_kept: bool = False  # typed before signing in: shown to check, never sent for them
     error: str = ""
     error_code: str = ""
+    sanction: str = ""  # a sanction in force: shown instead of the box and the buttons
 
     @property
     def post_url(self) -> str:
@@ -225,6 +226,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
     viewer = request.user
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
+    sanction = services.sanction_notice(user=viewer) if signed_in else ""
     draft = _take_draft(request, target)
     threads = selectors.page_of_threads(
         target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
@@ -237,7 +239,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
         target=target,
         status=threads.status,
         signed_in=signed_in,
-        can_post=verified,
+        can_post=verified and not sanction,
         needs_verification=signed_in and not verified,
         sort=threads.sort,
         page=threads.page,
@@ -249,6 +251,7 @@ def discussion_context(request: HttpRequest, target: CommentTarget, *, sort: str
         draft_kept=bool(draft.get("kept")),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
+        sanction=sanction,
     )
     return {
         "discussion": discussion,
@@ -473,6 +476,9 @@ def _public_comment(pk: int) -> Comment:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _public_comment(pk)
     back = selectors.comment_url(comment, request.user)
+    sanction = services.sanction_notice(user=request.user)
+    if sanction:  # told before they type: the reason and the end, no form; nothing kept
+        return render(request, "comments/report.html", {"comment": comment, "sanction": sanction})
     try:
         services.check_can_post(request.user)
         if comment.author_id == request.user.pk:
