@@ -277,16 +277,16 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
     faq_credit = request.POST.get("allow_faq_credit") == "1"
     keep = partial(_save_draft, request, target, body, faq_credit=faq_credit)
     if _csrf_rejected(request):
-        # Usually a page left open for a long time, or blocked cookies. Nothing is posted
-        # and nothing is stored; the text comes back in a fresh form to send again.
+        # Usually a page left open for a long time, or blocked cookies; but a page on
+        # another site can send this too, with text of its choosing. Nothing is posted or
+        # stored, and the text is never put in a form for one click (nor the FAQ credit
+        # ticked): it is shown read-only, to copy into an empty box if it is theirs.
         return render(
             request,
             "comments/resubmit.html",
             {
                 "target": target,
-                "body": body[:_DRAFT_MAX_CHARS],
-                "parent_id": parent_id,
-                "faq_credit": faq_credit,
+                "unchecked_body": body[:_DRAFT_MAX_CHARS],
                 "action": request.path,
                 "body_help": body_help(),
             },
