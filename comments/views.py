@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
+from .handlers import DRAFT_SESSION_MARK
 from .models import Comment
 from .targets import CommentTarget, DiscussionStatus, target_model
 
@@ -34,6 +35,9 @@ _DRAFTS = "comments.drafts"
 # a few pieces' drafts per session, the newest kept.
 _DRAFT_MAX_CHARS = settings.COMMENTS_MAX_LENGTH + 1000
 _DRAFTS_PER_SESSION = 3
+# A signed-out visitor's session holds nothing but drafts: it lasts hours, not the weeks
+# of a signed-in one (signing in gives it the usual length: comments.handlers).
+DRAFT_SESSION_SECONDS = 3 * 60 * 60
 KEPT_WHILE_SIGNING_IN = (
     "Sign in, or create an account, to post your comment. We have kept what you wrote: it "
     "will be in the form when you return to the discussion."
@@ -53,6 +57,12 @@ def _save_draft(
     faq_credit: bool = False,
     kept: bool = False,
 ) -> None:
+    """Keep `body` (cut at _DRAFT_MAX_CHARS) for `target` in the session, with at most
+    _DRAFTS_PER_SESSION pieces' drafts, the newest. For a signed-out visitor the session
+    then ends DRAFT_SESSION_SECONDS after their last draft."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(DRAFT_SESSION_SECONDS)
+        request.session[DRAFT_SESSION_MARK] = True
     drafts = {k: v for k, v in request.session.get(_DRAFTS, {}).items() if k != str(target.pk)}
     drafts[str(target.pk)] = {
         "body": (body or "")[:_DRAFT_MAX_CHARS],
@@ -63,6 +73,24 @@ def _save_draft(
         "kept": kept,
     }
     request.session[_DRAFTS] = dict(list(drafts.items())[-_DRAFTS_PER_SESSION:])
+
+
+def _draft_session_refused(request: HttpRequest, target: CommentTarget) -> HttpResponse | None:
+    """A 429 when a signed-out visitor without a session would start one for a draft past
+    the limit per address; None otherwise. The refusal stores nothing, no session."""
+    if request.user.is_authenticated or not request.session.is_empty():
+        return None
+    verdict = throttle.check_new_draft_session(request)
+    if verdict.allowed:
+        return None
+    response = render(
+        request,
+        "429.html",
+        {"draft_refused": True, "retry_after": verdict.retry_after, "target": target},
+        status=429,
+    )
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
@@ -293,6 +321,8 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
             status=403,
         )
     if not request.user.is_authenticated:
+        if refused := _draft_session_refused(request, target):
+            return refused
         keep(parent_id)
         messages.info(request, KEPT_WHILE_SIGNING_IN)
         return redirect(_login_url(_form_url(target, parent_id)))
@@ -361,10 +391,14 @@ def draft(request: HttpRequest, target_id: int) -> HttpResponse:
     endpoint can be reached from anywhere. It therefore does nothing on anyone's behalf: it
     keeps the unsent text (bounded) in the visitor's own session, never posts, never ticks
     the FAQ-credit box, and the form shows the text back for the reader to check and send.
+    A signed-out visitor's session for it is short-lived, and new ones are limited per
+    client address (a 429 that keeps nothing).
     """
     target = _published_target_or_404(target_id)
     parent_id = _int_or_none(request.POST.get("parent"))
     body = request.POST.get("body", "").strip()
+    if body and (refused := _draft_session_refused(request, target)):
+        return refused
     if body:
         _save_draft(request, target, body, parent_id, kept=True)
     destination = _form_url(target, parent_id) if body else target.get_absolute_url()
