@@ -15,7 +15,6 @@ from articles.models import Article
 from faq.models import FaqItem
 from tests.articles.conftest import admin_form_data
 
-
 LAUNCH_GUIDE = "effectiveness-of-international-sanctions"
 
 
@@ -78,7 +77,7 @@ def test_related_guide_links_editors_may_delete_are_reverted_as_before(
 def test_a_superuser_reverts_exactly(client, make_user, piece_with_history):
     piece, before = piece_with_history
     client.force_login(make_user(is_staff=True, is_superuser=True))
-    shown, posted = _revert(client, piece, before)
+    _, posted = _revert(client, piece, before)
     assert posted.status_code == 302
     assert not piece.faq_items.filter(question="Added later?").exists()
     assert list(piece.guide_links.values_list("guide__slug", flat=True)) == [LAUNCH_GUIDE]
