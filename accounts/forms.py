@@ -102,9 +102,16 @@ class ProfileForm(forms.ModelForm):
             "account. You can switch this off at any time."
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, sanctioned: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"] = display_name_field()
+        if sanctioned:
+            # The name shows on every published comment: a sanctioned reader keeps theirs
+            # (a disabled field ignores what is posted), and still manages their mail.
+            self.fields["display_name"].disabled = True
+            self.fields[
+                "display_name"
+            ].help_text = "You can't change your display name while your account is sanctioned."
 
     def clean_display_name(self) -> str:
         return clean_display_name(self.cleaned_data["display_name"])

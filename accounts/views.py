@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from comments.selectors import comments_by_author
+from comments.services import sanction_notice
 
 from .forms import DeleteAccountForm, ProfileForm
 from .services import delete_account
@@ -23,15 +24,19 @@ from .services import delete_account
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    """The reader's display name and mail preferences; a sanctioned reader is told why and
+    until when, and keeps their name (it shows on their comments) until it ends."""
+    sanction = sanction_notice(user=request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user)
+        form = ProfileForm(request.POST, instance=request.user, sanctioned=bool(sanction))
         if form.is_valid():
             form.save()
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
     else:
-        form = ProfileForm(instance=request.user)
+        form = ProfileForm(instance=request.user, sanctioned=bool(sanction))
     context = {
+        "sanction": sanction,
         "form": form,
         "primary_email": EmailAddress.objects.get_primary_email(request.user) or request.user.email,
     }

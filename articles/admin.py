@@ -1,8 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
@@ -23,6 +28,57 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class RevertWithinPermissions(VersionAdmin):
+    """django-reversion's "revert to this version" deletes the rows of each inline that the
+    chosen version lacks (`revert(delete=True)`), whatever the reverting person may delete.
+    Here a revert that would delete rows of an inline whose delete permission they lack
+    is refused, before the form is shown and again on save, naming those rows; with the
+    permission (or nothing to delete) it runs as reversion made it."""
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))
+        forbidden = self.undeletable_rows(request, obj, version) if obj is not None else []
+        if forbidden:
+            messages.error(
+                request,
+                "This version can't be restored by you: it would delete "
+                f"{get_text_list([f'“{row}”' for row in forbidden], 'and')}, which you may not "
+                "delete. Edit the piece by hand instead, or ask an administrator.",
+            )
+            opts = self.model._meta
+            return redirect(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history",
+                quote(obj.pk),
+            )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def undeletable_rows(self, request: HttpRequest, obj, version: Version) -> list:
+        """The inlines' rows now attached to `obj` that reverting to `version` would delete
+        (they are not in its revision) and that `request.user` may not delete."""
+        in_revision = set(version.revision.version_set.values_list("content_type", "object_id"))
+        rows = []
+        for inline in self.get_inline_instances(request, obj):
+            if inline.has_delete_permission(request, obj):
+                continue
+            content_type = ContentType.objects.get_for_model(inline.model)
+            for row in self.inline_rows(inline, obj):
+                if (content_type.pk, str(row.pk)) not in in_revision:
+                    rows.append(row)
+        return rows
+
+    def inline_rows(self, inline, obj):
+        """The rows of `inline` attached to `obj`, through its foreign key (`fk_name`)."""
+        keys = [
+            field
+            for field in inline.model._meta.get_fields()
+            if field.many_to_one
+            and field.related_model is self.model
+            and (inline.fk_name is None or field.name == inline.fk_name)
+        ]
+        return inline.model._default_manager.filter(**{keys[0].name: obj}) if keys else []
+
+
 class RelatedGuideInline(admin.TabularInline):
     model = RelatedGuide
     fk_name = "article"
@@ -33,7 +89,7 @@ class RelatedGuideInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(RevertWithinPermissions):
     list_display = ("title", "kind", "state", "publish_at", "updated_at")
     list_filter = ("status", "kind", "topics", "authors")
     search_fields = ("title", "standfirst", "body")

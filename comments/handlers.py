@@ -1,12 +1,16 @@
 """Changes made outside the comments app that change what readers see of discussions."""
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from .models import Comment
 from .selectors import AUTHOR_FIELDS
 from .signals import discussion_changed
+
+# Set in a signed-out visitor's session by comments.views when it keeps a draft.
+DRAFT_SESSION_MARK = "comments.draft_session"
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="comments.name_before")
@@ -28,3 +32,12 @@ def _name_changed(sender, instance, **kwargs) -> None:
     targets = Comment.objects.filter(author_id=instance.pk).values_list("target_id", flat=True)
     for target_id in targets.distinct().order_by():
         discussion_changed.send(sender=Comment, target_id=target_id)
+
+
+@receiver(user_logged_in, dispatch_uid="comments.draft_session_signed_in")
+def _draft_session_signed_in(sender, request, user, **kwargs) -> None:
+    """A session started for a signed-out visitor's draft lasts hours; signed in (Django
+    keeps the data, so the draft), it gets the usual length."""
+    session = getattr(request, "session", None)
+    if session is not None and session.pop(DRAFT_SESSION_MARK, False):
+        session.set_expiry(None)

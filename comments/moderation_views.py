@@ -113,9 +113,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Far past any queue, far inside any database's integers (SQLite's OFFSET is 64-bit).
+MAX_POSITION = 1_000_000
+
+
 def _position(value) -> int:
+    """A position from the query string: 0 for junk, never below 0 or past MAX_POSITION."""
     try:
-        return max(0, int(value))
+        return min(max(0, int(value)), MAX_POSITION)
     except (TypeError, ValueError):
         return 0
 

@@ -236,6 +236,22 @@ def sanction_message(sanction: Sanction) -> str:
     )
 
 
+def sanction_notice(sanction: Sanction) -> str:
+    """What a sanctioned reader reads in place of the comment box, before typing."""
+    reason = sanction.reason.strip().rstrip(".")
+    what = "post, reply, edit, recommend or report comments, or change your display name"
+    if sanction.kind == Sanction.Kind.BAN:
+        return (
+            f"Your account is banned from commenting. The moderators’ reason: {reason}. "
+            f"You can still read the discussion, but you can’t {what}."
+        )
+    return (
+        f"Your account is suspended from commenting until {_when(sanction.until)}. "
+        f"The moderators’ reason: {reason}. Until then you can read the discussion, but "
+        f"you can’t {what}."
+    )
+
+
 def check_not_sanctioned(user, now: datetime | None = None) -> None:
     sanction = active_sanction(user, now)
     if sanction is not None:

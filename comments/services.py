@@ -117,6 +117,15 @@ def check_can_post(user) -> None:
             "or ask for a new one.",
             code="unverified",
         )
+    # Every write a reader makes passes here; a sanction stops them all (withdrawing one's
+    # own comment excepted: it publishes nothing).
+    rules.check_not_sanctioned(user)
+
+
+def sanction_notice(*, user) -> str:
+    """What a sanctioned reader is told before they type (why, until when); "" if none."""
+    sanction = rules.active_sanction(user)
+    return rules.sanction_notice(sanction) if sanction else ""
 
 
 # Posting -----------------------------------------------------------------------------
@@ -356,6 +365,7 @@ def _check_recommendable(comment: Comment, user) -> None:
 def recommend_comment(*, comment: Comment, user) -> bool:
     """Add `user`'s recommendation; False when they had already recommended it."""
     _check_recommendable(comment, user)
+    rules.check_not_sanctioned(user)
     with transaction.atomic():
         _, created = Recommendation.objects.get_or_create(comment=comment, user=user)
         if created:
@@ -367,7 +377,9 @@ def recommend_comment(*, comment: Comment, user) -> bool:
 
 
 def unrecommend_comment(*, comment: Comment, user) -> bool:
-    """Take back `user`'s recommendation; False when there was none."""
+    """Take back `user`'s recommendation; False when there was none (a sanctioned reader's
+    recommendations stay as they were: counts move only by readers in good standing)."""
+    rules.check_not_sanctioned(user)
     with transaction.atomic():
         deleted, _ = Recommendation.objects.filter(comment=comment, user=user).delete()
         if deleted:

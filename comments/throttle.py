@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -148,6 +149,28 @@ def check_post_rate(request: HttpRequest) -> Verdict:
             window.expires = now + rate.period
         PostingWindow.objects.bulk_update(windows, ["entries", "expires"])
     _prune(now)
+    return Verdict(True, rate=rate)
+
+
+def check_new_draft_session(request: HttpRequest) -> Verdict:
+    """Let one more signed-out visitor from this address start a session for a draft
+    (COMMENTS_DRAFT_RATE_LIMIT), or refuse. Drafts are bounded per session; this bounds the
+    sessions. A fixed window in the `default` cache (the database: never evicted early):
+    `add` starts the count and `incr` adds one. Two requests at the same instant may both
+    read the same count (the database cache's incr reads, then writes): near enough for a
+    bound on stored text, which is all this is."""
+    rate = parse_rate(settings.COMMENTS_DRAFT_RATE_LIMIT)
+    now = time.time()
+    window = int(now // rate.period)
+    key = f"draft-sessions:{hash_ip(client_ip(request))}:{rate.period}:{window}"
+    cache.add(key, 0, rate.period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two: a new window
+        cache.add(key, 1, rate.period)
+        count = 1
+    if count > rate.limit:
+        return Verdict(False, max(1, math.ceil((window + 1) * rate.period - now)), rate)
     return Verdict(True, rate=rate)
 
 

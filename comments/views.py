@@ -27,6 +27,7 @@ from core.http_cache import kept
 
 from . import selectors, services, throttle
 from .forms import CommentBodyForm, ReportForm, body_help
+from .handlers import DRAFT_SESSION_MARK
 from .models import Comment
 from .targets import CommentTarget, DiscussionStatus, target_model
 
@@ -37,6 +38,9 @@ _DRAFTS = "comments.drafts"
 # a few pieces' drafts per session, the newest kept.
 _DRAFT_MAX_CHARS = settings.COMMENTS_MAX_LENGTH + 1000
 _DRAFTS_PER_SESSION = 3
+# A signed-out visitor's session holds nothing but drafts: it lasts hours, not the weeks
+# of a signed-in one (signing in gives it the usual length: comments.handlers).
+DRAFT_SESSION_SECONDS = 3 * 60 * 60
 KEPT_WHILE_SIGNING_IN = (
     "Sign in, or create an account, to post your comment. We have kept what you wrote: it "
     "will be in the form when you return to the discussion."
@@ -56,6 +60,12 @@ def _save_draft(
     faq_credit: bool = False,
     kept: bool = False,
 ) -> None:
+    """Keep `body` (cut at _DRAFT_MAX_CHARS) for `target` in the session, with at most
+    _DRAFTS_PER_SESSION pieces' drafts, the newest. For a signed-out visitor the session
+    then ends DRAFT_SESSION_SECONDS after their last draft."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(DRAFT_SESSION_SECONDS)
+        request.session[DRAFT_SESSION_MARK] = True
     drafts = {k: v for k, v in request.session.get(_DRAFTS, {}).items() if k != str(target.pk)}
     drafts[str(target.pk)] = {
         "body": (body or "")[:_DRAFT_MAX_CHARS],
@@ -66,6 +76,24 @@ def _save_draft(
         "kept": kept,
     }
     request.session[_DRAFTS] = dict(list(drafts.items())[-_DRAFTS_PER_SESSION:])
+
+
+def _draft_session_refused(request: HttpRequest, target: CommentTarget) -> HttpResponse | None:
+    """A 429 when a signed-out visitor without a session would start one for a draft past
+    the limit per address; None otherwise. The refusal stores nothing, no session."""
+    if request.user.is_authenticated or not request.session.is_empty():
+        return None
+    verdict = throttle.check_new_draft_session(request)
+    if verdict.allowed:
+        return None
+    response = render(
+        request,
+        "429.html",
+        {"draft_refused": True, "retry_after": verdict.retry_after, "target": target},
+        status=429,
+    )
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
@@ -114,11 +142,19 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+# The largest id or page number a database column holds (64-bit signed).
+MAX_ID = 2**63 - 1
+
+
 def _int_or_none(value) -> int | None:
+    """A whole number from a request (an id, a page), else None. Numbers no column can
+    hold, and negatives, become 0, which is no row's id: a lookup finds nothing (a reply to
+    it is refused as to a comment that does not exist), and never overflows."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or 0 <= number <= MAX_ID else 0
 
 
 def _published_target_or_404(pk) -> CommentTarget:
@@ -160,6 +196,7 @@ class Discussion:
     draft_kept: bool = False  # typed before signing in: shown to check, never sent for them
     error: str = ""
     error_code: str = ""
+    sanction: str = ""  # a sanction in force: shown instead of the box and the buttons
 
     @property
     def post_url(self) -> str:
@@ -228,6 +265,7 @@ def discussion_context(
     viewer = request.user
     signed_in = viewer.is_authenticated
     verified = signed_in and services.has_verified_email(viewer)
+    sanction = services.sanction_notice(user=viewer) if signed_in else ""
     draft = _take_draft(request, target)
     threads = selectors.page_of_threads(
         target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
@@ -242,7 +280,7 @@ def discussion_context(
         target=target,
         status=threads.status,
         signed_in=signed_in,
-        can_post=verified,
+        can_post=verified and not sanction,
         needs_verification=signed_in and not verified,
         sort=threads.sort,
         page=threads.page,
@@ -254,10 +292,12 @@ def discussion_context(
         draft_kept=bool(draft.get("kept")),
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
+        sanction=sanction,
     )
     render = partial(get_template(THREADS).render, {"d": discussion}, request)
     if version and not discussion.reply_node:
-        page = (target.pk, threads.sort, threads.page.number, threads.status.is_open, signed_in)
+        page = (target.pk, threads.sort, threads.page.number, threads.status.is_open)
+        page += (signed_in, bool(sanction))  # what the buttons under each comment depend on
         marks = tuple(tuple(sorted(ids)) for ids in astuple(threads.marks))
         discussion.threads_html = kept((*version, *page, marks), render)
     else:
@@ -286,22 +326,24 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
     faq_credit = request.POST.get("allow_faq_credit") == "1"
     keep = partial(_save_draft, request, target, body, faq_credit=faq_credit)
     if _csrf_rejected(request):
-        # Usually a page left open for a long time, or blocked cookies. Nothing is posted
-        # and nothing is stored; the text comes back in a fresh form to send again.
+        # Usually a page left open for a long time, or blocked cookies; but a page on
+        # another site can send this too, with text of its choosing. Nothing is posted or
+        # stored, and the text is never put in a form for one click (nor the FAQ credit
+        # ticked): it is shown read-only, to copy into an empty box if it is theirs.
         return render(
             request,
             "comments/resubmit.html",
             {
                 "target": target,
-                "body": body[:_DRAFT_MAX_CHARS],
-                "parent_id": parent_id,
-                "faq_credit": faq_credit,
+                "unchecked_body": body[:_DRAFT_MAX_CHARS],
                 "action": request.path,
                 "body_help": body_help(),
             },
             status=403,
         )
     if not request.user.is_authenticated:
+        if refused := _draft_session_refused(request, target):
+            return refused
         keep(parent_id)
         messages.info(request, KEPT_WHILE_SIGNING_IN)
         return redirect(_login_url(_form_url(target, parent_id)))
@@ -370,10 +412,14 @@ def draft(request: HttpRequest, target_id: int) -> HttpResponse:
     endpoint can be reached from anywhere. It therefore does nothing on anyone's behalf: it
     keeps the unsent text (bounded) in the visitor's own session, never posts, never ticks
     the FAQ-credit box, and the form shows the text back for the reader to check and send.
+    A signed-out visitor's session for it is short-lived, and new ones are limited per
+    client address (a 429 that keeps nothing).
     """
     target = _published_target_or_404(target_id)
     parent_id = _int_or_none(request.POST.get("parent"))
     body = request.POST.get("body", "").strip()
+    if body and (refused := _draft_session_refused(request, target)):
+        return refused
     if body:
         _save_draft(request, target, body, parent_id, kept=True)
     destination = _form_url(target, parent_id) if body else target.get_absolute_url()
@@ -485,6 +531,9 @@ def _public_comment(pk: int) -> Comment:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _public_comment(pk)
     back = selectors.comment_url(comment, request.user)
+    sanction = services.sanction_notice(user=request.user)
+    if sanction:  # told before they type: the reason and the end, no form; nothing kept
+        return render(request, "comments/report.html", {"comment": comment, "sanction": sanction})
     try:
         services.check_can_post(request.user)
         if comment.author_id == request.user.pk:

@@ -89,3 +89,45 @@ def test_reply_links_on_the_shared_page_lead_to_sign_in_then_the_reply_form(
     response = client.get(reply)
     assert response["Location"].startswith(reverse("account_login") + "?next=")
     assert f"reply_to%3D{comment.pk}" in response["Location"]
+
+
+DRAFT_SESSION_LIMIT = 6 * 3600  # "a few hours": far below the 14 days of a signed-in one
+
+
+def test_a_session_holding_only_drafts_is_short_lived(piece):
+    visitor = Client()
+    visitor.post(draft_url(piece), {"body": "Kept for a while only."})
+    cookie = visitor.cookies[settings.SESSION_COOKIE_NAME]
+    assert 0 < int(cookie["max-age"]) <= DRAFT_SESSION_LIMIT
+    assert visitor.session.get_expiry_age() <= DRAFT_SESSION_LIMIT
+
+
+def test_signing_in_keeps_the_draft_and_the_usual_session_length(piece, reader):
+    visitor = Client()
+    visitor.post(draft_url(piece), {"body": "Still mine after signing in."})
+    visitor.force_login(reader)  # django.contrib.auth.login, as sign-up and mail links do
+    assert "Still mine after signing in." in box(
+        visitor.get(piece.get_absolute_url()).content.decode()
+    )
+    assert visitor.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_new_draft_sessions_are_limited_per_address_with_a_clear_429(piece, settings):
+    settings.COMMENTS_DRAFT_RATE_LIMIT = "2/h"
+    for n in range(2):
+        assert Client().post(draft_url(piece), {"body": f"Draft {n}"}).status_code == 302
+    refused = Client()
+    response = refused.post(draft_url(piece), {"body": "One too many."})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Nothing you typed was kept" in response.content.decode()
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # keeps nothing
+    other = Client(REMOTE_ADDR="192.0.2.7")  # another address is not held back
+    assert other.post(draft_url(piece), {"body": "From elsewhere."}).status_code == 302
+
+
+def test_a_visitor_with_a_draft_session_may_change_it_without_being_counted(piece, settings):
+    settings.COMMENTS_DRAFT_RATE_LIMIT = "1/h"
+    visitor = Client()
+    for n in range(4):
+        assert visitor.post(draft_url(piece), {"body": f"Version {n}"}).status_code == 302

@@ -91,6 +91,26 @@ def test_migrate_alone_makes_the_cache_table(tmp_path):
     assert result.stdout.strip() == "v", result.stderr
 
 
+def test_migrate_alone_leaves_a_working_site(tmp_path):
+    """No other step (no createcachetable): the launch content loads, the piece, sign-in
+    and a sign-in attempt (its rate limit is in the database cache) answer."""
+    database = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    migrated = run(["manage.py", "migrate", "--no-input"], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert migrated.returncode == 0, migrated.stderr
+    loaded = run(["manage.py", "load_launch_content"], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert loaded.returncode == 0, loaded.stderr
+    code = (
+        "import django; django.setup(); from django.test import Client;"
+        "from articles.models import Article; c = Client(HTTP_HOST='localhost');"
+        "piece = Article.objects.published().first();"
+        "print(c.get(piece.get_absolute_url()).status_code, c.get('/accounts/login/').status_code,"
+        " c.post('/accounts/login/', {'login': 'a@example.org', 'password': 'wrong-pass'})"
+        ".status_code)"
+    )
+    result = run(["-c", code], DJANGO_DEBUG="1", DATABASE_URL=database)
+    assert result.stdout.split() == ["200", "200", "200"], result.stderr[-2000:]
+
+
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     if connection.vendor != "sqlite":
@@ -106,3 +126,14 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     for leftover in ROOT.glob(".pytest-wal.sqlite3*"):
         leftover.unlink()
     assert result.stdout.split() == ["wal", "20000"], result.stderr
+
+
+def test_ci_checks_migrations_before_the_suite():
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    check = next(i for i, line in enumerate(lines) if "manage.py makemigrations --check" in line)
+    assert lines[check].startswith("DJANGO_DEBUG=1 .venv/bin/python ")
+    tests = [i for i, line in enumerate(lines) if "make test" in line and "echo" not in line]
+    assert len(tests) == 2
+    assert check < min(tests)
+    done = run(["manage.py", "makemigrations", "--check", "--dry-run"], DJANGO_DEBUG="1")
+    assert done.returncode == 0, done.stdout + done.stderr

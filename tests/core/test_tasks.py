@@ -404,7 +404,9 @@ def test_healthz_reports_the_queue(client, database_queue):
     assert empty == {
         "status": "ok",
         "database": "up",
+        "cache": "up",
         "tasks": "up",
+        "pages": "local",
         "tasks_waiting": 0,
         "tasks_oldest_ready_seconds": None,
     }
