@@ -166,9 +166,6 @@ class Stack:
             self.env,
             port=self.node_ports[index],
             workers=self.workers_per_node,
-            # Threads, so that Varnish's health probe is answered while every worker is
-            # busy: with sync workers a loaded node looked dead and readers got 503s.
-            options=("--threads=4",),
             log=self.run_dir / f"node{index + 1}.log",
         )
 
