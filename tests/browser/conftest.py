@@ -117,6 +117,12 @@ def _staff_groups(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _site_url(live_server, settings):
+    """Links in mail go to SITE_URL: here, the live server the browser talks to."""
+    settings.SITE_URL = live_server.url
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(transactional_db):
     """Cached pages and throttle counters live in the shared cache, which the database flush
     between live-server tests does not empty: each test starts with none."""

@@ -30,11 +30,11 @@ ANONYMOUS_COLD = 12
 ANONYMOUS_WARM = 2
 # Signed in, the page is rendered for them around parts kept for every reader and threads
 # kept for every reader with the same marks: their session and account, whether their
-# address is verified, the versions, the piece, their marks, the counts, and the two
-# look-ups. Cold, also the threads and replies, the byline, topics, guides and FAQ, and the
-# two stores.
-SIGNED_IN_COLD = 17
-SIGNED_IN_WARM = 9
+# address is verified and whether a sanction is in force, the versions, the piece, their
+# marks, the counts, and the two look-ups. Cold, also the threads and replies, the byline,
+# topics, guides and FAQ, and the two stores.
+SIGNED_IN_COLD = 18
+SIGNED_IN_WARM = 10
 
 
 def _threaded(target, authors, viewer, *, threads: int) -> int:
