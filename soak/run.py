@@ -71,7 +71,7 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 CSRF = secrets.token_hex(16)  # 32 characters, as Django's CSRF cookie secret
 FRIENDLY_503 = "back in a moment"  # templates/503.html
-VARNISH_503 = "Backend fetch failed"  # Varnish's own page
+VARNISH_503 = "The site cannot answer just now"  # Varnish's own page (deploy/varnish/default.vcl)
 SEND_EMAIL = "core.tasks.send_email"
 REPLY_TASK = "comments.services.send_reply_notification"
 
