@@ -80,7 +80,7 @@ def _render_article(
     render_parts = partial(_article_parts, request, article, comment_count=count)
     if versions:
         scope = (*versions, article.pk, request.scheme, request.get_host(), count)
-        parts = http_cache.kept(scope, render_parts)
+        parts = http_cache.kept(scope, render_parts, caching.shared_seconds(article))
     else:
         parts = render_parts()
     context = {"article": article, "preview": preview, "parts": parts, **discussion}

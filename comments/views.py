@@ -295,7 +295,9 @@ def discussion_context(
         sanction=sanction,
     )
     render = partial(get_template(THREADS).render, {"d": discussion}, request)
-    if version and not discussion.reply_node:
+    if threads.page.number != cpage:  # past the end: the page redirects, nothing to show
+        discussion.threads_html = ""
+    elif version and not discussion.reply_node:
         page = (target.pk, threads.sort, threads.page.number, threads.status.is_open)
         page += (signed_in, bool(sanction))  # what the buttons under each comment depend on
         marks = tuple(tuple(sorted(ids)) for ids in astuple(threads.marks))
@@ -418,6 +420,10 @@ def draft(request: HttpRequest, target_id: int) -> HttpResponse:
     target = _published_target_or_404(target_id)
     parent_id = _int_or_none(request.POST.get("parent"))
     body = request.POST.get("body", "").strip()
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        # From another site: keep nothing and touch no session (that would sign a reader
+        # out, or put words in their box); just the way to sign in.
+        return redirect(_login_url(target.get_absolute_url()))
     if body and (refused := _draft_session_refused(request, target)):
         return refused
     if body:

@@ -84,15 +84,11 @@ class CacheHeadersMiddleware:
 
 
 def current_versions(names: Iterable[str]) -> tuple[str, ...]:
-    """The current version of each name, in one round trip; a name without one gets one,
-    the same in every process (the first `add` wins)."""
-    versions = caches["default"]
+    """The current version of each name, in one round trip: "0" until a change sets one.
+    Reading writes nothing, so no address a visitor makes up adds a row."""
     keys = [f"version:{name}" for name in names]
-    found = versions.get_many(keys)
-    for key in set(keys) - found.keys():
-        new = uuid.uuid4().hex
-        found[key] = new if versions.add(key, new, None) else versions.get(key)
-    return tuple(found[key] for key in keys)
+    found = caches["default"].get_many(keys)
+    return tuple(found.get(key, "0") for key in keys)
 
 
 def changed(*, keys: Iterable[str], versions: Iterable[str] = ()) -> None:
@@ -139,7 +135,8 @@ def cached_page(
         return public(response, keys=keys.split(), max_age=until - time.time())
     response = render()
     max_age = getattr(response, "shared_for", 0)
-    if response.status_code == 200 and max_age >= 1 and not response.cookies:
+    csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a token in the page: never shared
+    if response.status_code == 200 and max_age >= 1 and not response.cookies and not csrf:
         set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware)
         entry = (response.content, response["Content-Type"], response["ETag"])
         until = time.time() + max_age
@@ -147,14 +144,14 @@ def cached_page(
     return response
 
 
-def kept[T](parts: tuple, compute: Callable[[], T]) -> T:
+def kept[T](parts: tuple, compute: Callable[[], T], seconds: float = SAFETY_NET) -> T:
     """What `compute` gives everyone it is for alike (rendered HTML, say), kept in the
     `pages` cache under `parts` (versions among them, never a raw query string)."""
     key = "kept:" + hashlib.sha256(repr((code_version(), *parts)).encode()).hexdigest()
     value = _pages("get", key)
     if value is None:
         value = compute()
-        _pages("set", key, value, SAFETY_NET)
+        _pages("set", key, value, max(1, int(seconds)))
     return value
 
 

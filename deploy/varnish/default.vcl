@@ -34,7 +34,9 @@ acl purgers {
 
 sub vcl_recv {
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        # From the app's workers directly: not through a proxy in front (which would make
+        # every reader look like loopback), so no address before the sender's own.
+        if (client.ip !~ purgers || req.http.X-Forwarded-For != "" + client.ip) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.Surrogate-Key) {
@@ -46,6 +48,8 @@ sub vcl_recv {
         return (synth(200, "Purged " + xkey.softpurge(req.http.Surrogate-Key)));
     }
 
+    # Pages are cached by Host: a client's own forwarded host must not reach the app.
+    unset req.http.X-Forwarded-Host;
     set req.backend_hint = app.backend();
     # While a node answers, never serve an expired (or purged) object: fetch it. With
     # every node sick, the object's whole grace (24 h) applies: the last good page.
@@ -91,9 +95,12 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         return (deliver);
     }
-    # xkey indexes the object under each space-separated key of its xkey header.
-    set beresp.http.xkey = beresp.http.Surrogate-Key;
-    unset beresp.http.Surrogate-Key;
+    # xkey indexes the object under each space-separated key of its xkey header. A 304
+    # revalidation carries no keys: the object keeps the ones it has.
+    if (beresp.http.Surrogate-Key) {
+        set beresp.http.xkey = beresp.http.Surrogate-Key;
+        unset beresp.http.Surrogate-Key;
+    }
     set beresp.grace = 24h;
     return (deliver);
 }

@@ -187,6 +187,13 @@ def test_a_burst_of_junk_parameters_adds_no_cache_entries(piece, page_cache, set
     assert _entries(page_cache, settings) == before
 
 
+def test_addresses_of_pieces_that_do_not_exist_add_no_cache_entries(piece, page_cache, settings):
+    before = _entries(page_cache, settings)
+    for n in range(20):
+        assert Client().get(f"/articles/made-up-{n}/").status_code == 404
+    assert _entries(page_cache, settings) == before
+
+
 # Exact after every change --------------------------------------------------------------
 
 

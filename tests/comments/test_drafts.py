@@ -131,3 +131,17 @@ def test_a_visitor_with_a_draft_session_may_change_it_without_being_counted(piec
     visitor = Client()
     for n in range(4):
         assert visitor.post(draft_url(piece), {"body": f"Version {n}"}).status_code == 302
+
+
+def test_a_draft_sent_from_another_site_is_not_kept_and_signs_nobody_out(client, piece, reader):
+    client.force_login(reader)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post(
+        draft_url(piece),
+        {"body": "Words put in your mouth."},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 302
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # the reader's session stays
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value == session
+    assert "Words put in your mouth." not in client.get(piece.get_absolute_url()).content.decode()

@@ -204,14 +204,29 @@ def test_an_approval_is_on_the_page_varnish_serves_within_a_second(site):
     assert max(delays) < 1.0, f"approval to edge, seconds: {sorted(delays)}"
 
 
+def _purge(site, keys: str) -> int:
+    host, port = site.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("PURGE", "/", headers={"Surrogate-Key": keys})
+    answer = connection.getresponse()
+    text = answer.read().decode()
+    connection.close()
+    assert answer.status == 200, text
+    return int(text.split()[-1])
+
+
+def test_a_page_revalidated_with_304_can_still_be_purged(site):
+    cached(site)
+    assert _purge(site, "site") >= 1
+    status, _, _ = request(site.url, PIECE)  # fetched again: unchanged, so a 304
+    assert status == 200
+    assert _purge(site, "site") >= 1  # still known by its keys
+
+
 def test_with_every_node_down_varnish_serves_the_last_good_page(site):
     last_good = cached(site)
     # A purge (as after any change) keeps the purged page for when no node answers.
-    host, port = site.url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.request("PURGE", "/", headers={"Surrogate-Key": "site"})
-    assert connection.getresponse().status == 200
-    connection.close()
+    _purge(site, "site")
     for index in range(len(site.nodes)):
         site.stop_node(index)
 
