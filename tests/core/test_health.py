@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -16,15 +17,11 @@ def test_healthz_is_200_when_the_database_answers(client):
     assert response.json()["database"] == "up"
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    ["sqlite:////nonexistent-directory/db.sqlite3", "postgres://nobody@127.0.0.1:1/nothing"],
-)
-def test_healthz_is_503_when_the_database_does_not_answer(database_url):
-    """A real unreachable database, in a separate process: no mock of the failure."""
+def healthz_elsewhere(database_url: str) -> tuple[int, dict]:
+    """/healthz answered by a process of its own on `database_url`: a real failure, no mock."""
     code = (
-        "import django; django.setup(); from django.test import Client;"
-        "r = Client().get('/healthz'); print(r.status_code, r.json()['database'])"
+        "import django, json; django.setup(); from django.test import Client;"
+        "r = Client().get('/healthz'); print(r.status_code, json.dumps(r.json()))"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
@@ -36,7 +33,24 @@ def test_healthz_is_503_when_the_database_does_not_answer(database_url):
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["503", "down"], result.stderr[-2000:]
+    status, _, answer = result.stdout.strip().partition(" ")
+    assert status, result.stderr[-2000:]
+    return int(status), json.loads(answer)
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["sqlite:////nonexistent-directory/db.sqlite3", "postgres://nobody@127.0.0.1:1/nothing"],
+)
+def test_healthz_is_503_when_the_database_does_not_answer(database_url):
+    status, answer = healthz_elsewhere(database_url)
+    assert (status, answer["database"]) == (503, "down")
+
+
+def test_healthz_is_503_naming_tasks_when_the_queue_table_is_missing(tmp_path):
+    """A database that answers but has no task table (not migrated)."""
+    status, answer = healthz_elsewhere(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert (status, answer["database"], answer["tasks"]) == (503, "up", "down")
 
 
 def test_robots_txt_names_the_sitemap(client):

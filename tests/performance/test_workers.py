@@ -59,13 +59,13 @@ def _pages(port: int, cookie: str, count: int = 24) -> list[str]:
         return list(pool.map(get, range(count)))
 
 
-@pytest.mark.parametrize("shared_cache", ["redis", "memory"])
-def test_a_change_shows_at_once_in_every_worker(tmp_path, shared_cache):
+@pytest.mark.parametrize("page_cache", ["redis", "memory"])
+def test_a_change_shows_at_once_in_every_worker(tmp_path, page_cache):
     prefix = f"workers-test-{uuid.uuid4().hex}"  # nothing from an earlier run
     env = loopback.production_env(
         "workers",
         database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        REDIS_URL=REDIS if shared_cache == "redis" else "",
+        REDIS_URL=REDIS if page_cache == "redis" else "",
         CACHE_KEY_PREFIX=prefix,
     )
     loopback.prepare_site(env)
@@ -84,6 +84,6 @@ def test_a_change_shows_at_once_in_every_worker(tmp_path, shared_cache):
             assert all("Held until approved." in page for page in pages), reader
     finally:
         loopback.stop(server)
-        if shared_cache == "redis":
+        if page_cache == "redis":
             client = redis.Redis.from_url(REDIS)
             client.delete(*client.keys(f"{prefix}:*"), "-")
