@@ -6,12 +6,14 @@ HSTS are off here and everything else is as deployed. Nothing here sends traffic
 but 127.0.0.1.
 """
 
+import fcntl
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -92,10 +94,13 @@ def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
 
 
 def prepare_site(env: dict[str, str]) -> None:
-    """Static files, schema, cache table and the launch content, as a release does."""
-    manage(env, "collectstatic", "--no-input", "-v", "0")
+    """Static files, schema (the cache table with it) and the launch content, as a release
+    does. Sites prepared at once (tests in parallel) take turns at collectstatic: they all
+    write the project's one STATIC_ROOT."""
+    with (Path(tempfile.gettempdir()) / "meridian-collectstatic.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manage(env, "collectstatic", "--no-input", "-v", "0")
     manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "createcachetable")
     manage(env, "load_launch_content")
 
 
