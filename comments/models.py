@@ -27,6 +27,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import fold, normalise_domain
+
 
 class Comment(models.Model):
     class State(models.TextChoices):
@@ -351,7 +353,7 @@ class BlockedTerm(models.Model):
     """A word or phrase that holds a comment for review, matched as a whole word.
 
     Matching ignores case, accents, width and common look-alike letters (Cyrillic and
-    Greek letters that look Latin, digits for letters): see `comments.rules.fold`.
+    Greek letters that look Latin, digits for letters): see `core.text.fold`.
     """
 
     term = models.CharField(
@@ -381,7 +383,6 @@ class BlockedTerm(models.Model):
         return self.term
 
     def clean(self) -> None:
-        from .rules import fold  # rules read this model
 
         self.term = " ".join((self.term or "").split())
         if not any(ch.isalnum() for ch in fold(self.term)):
@@ -412,13 +413,11 @@ class BlockedEmailDomain(models.Model):
         return self.domain
 
     def save(self, *args, **kwargs) -> None:
-        from .rules import normalise_domain  # rules read this model
 
         self.domain = normalise_domain(self.domain)  # stored as the rule compares it
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        from .rules import normalise_domain  # rules read this model
 
         domain = normalise_domain(self.domain)
         if not domain or "." not in domain.strip(".") or any(ch.isspace() for ch in domain):
