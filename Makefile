@@ -85,9 +85,11 @@ bench: $(VENV)/.installed wrk varnish
 soak: $(VENV)/.installed varnish
 	$(BIN)/python -m soak.run
 
+# ruff, and the app graph of pyproject.toml's [tool.importlinter] (no import against the layers).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from comments.moderator import moderator
 from comments.selectors import comments_by_author
-from comments.services import sanction_notice
 
 from .forms import DeleteAccountForm, ProfileForm
 from .services import delete_account
@@ -26,15 +26,15 @@ from .services import delete_account
 def profile(request: HttpRequest) -> HttpResponse:
     """The reader's display name and mail preferences; a sanctioned reader is told why and
     until when, and keeps their name (it shows on their comments) until it ends."""
-    sanction = sanction_notice(user=request.user)
+    sanction = moderator().sanction(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user, sanctioned=bool(sanction))
+        form = ProfileForm(request.POST, instance=request.user, sanctioned=sanction is not None)
         if form.is_valid():
             form.save()
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
     else:
-        form = ProfileForm(instance=request.user, sanctioned=bool(sanction))
+        form = ProfileForm(instance=request.user, sanctioned=sanction is not None)
     context = {
         "sanction": sanction,
         "form": form,

@@ -37,3 +37,8 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item: Article) -> list[str]:
         return [topic.name for topic in item.topics.all()]
+
+
+def feed_modified(request, *args, **kwargs):
+    """Last-Modified of the feed: a reader that has its newest version gets a 304, no body."""
+    return Article.objects.published().last_modified()

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
+from faq.models import FaqItem
+
 from .models import Article, Topic
 
 
@@ -27,3 +29,13 @@ class TopicSitemap(Sitemap):
 
     def lastmod(self, item: Topic):
         return item.last_change
+
+
+def sitemap_modified(request, *args, **kwargs):
+    """Last-Modified of the sitemap: its newest piece or FAQ answer; a crawler that has it
+    gets a 304 and no body."""
+    moments = [
+        Article.objects.published().last_modified(),
+        FaqItem.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+    ]
+    return max((moment for moment in moments if moment), default=None)

@@ -1,11 +1,9 @@
 from django.urls import path
 from django.views.decorators.http import condition
 
-from core.conditional import articles_modified
-
 from . import views
 from .caching import shared_listing
-from .feeds import LatestArticlesFeed
+from .feeds import LatestArticlesFeed, feed_modified
 
 app_name = "articles"
 
@@ -18,7 +16,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path(
         "feed/",
-        shared_listing(condition(last_modified_func=articles_modified)(LatestArticlesFeed())),
+        shared_listing(condition(last_modified_func=feed_modified)(LatestArticlesFeed())),
         name="feed",
     ),
 ]

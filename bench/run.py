@@ -50,23 +50,23 @@ SETUP_SESSIONS = (
 import json
 from django.contrib.auth.models import Group
 from articles.models import Article
-from comments import services
+from comments import posting, recommendations, states
 from comments.models import Comment
 from core.roles import MODERATORS
 piece = Article.objects.get(slug=SLUG)
 reader, reader_session = signed_in("bench-reader@seed.invalid", "Bench reader")
 first_page = Comment.objects.filter(target=piece, parent=None, state="approved")
 for comment in first_page.order_by("created_at", "id")[:3]:
-    services.recommend_comment(comment=comment, user=reader)
+    recommendations.recommend_comment(comment=comment, user=reader)
 poster, poster_session = signed_in("bench-poster@seed.invalid", "Bench poster")
 moderator, moderator_session = signed_in("bench-moderator@seed.invalid", "Mod", is_staff=True)
 moderator.groups.add(Group.objects.get(name=MODERATORS))
 writer, _ = signed_in("bench-writer@seed.invalid", "Bench writer")
 held = []
 for n in range(APPROVALS):
-    comment = services.post_comment(target=piece, author=writer, body=f"Approved {n}.").comment
+    comment = posting.post_comment(target=piece, author=writer, body=f"Approved {n}.").comment
     if comment.state != Comment.State.PENDING:
-        services.change_state(comment=comment, to_state=Comment.State.PENDING)
+        states.change_state(comment=comment, to_state=Comment.State.PENDING)
     held.append(comment.pk)
 print(json.dumps({"piece": piece.pk, "reader": reader_session, "poster": poster_session,
                   "moderator": moderator_session, "held": held}))

@@ -1,38 +1,40 @@
-"""Settings checks: a mistyped moderation setting stops `manage.py check`, not a reader."""
+"""Settings checks: a mistyped comments setting stops `manage.py check`, not a reader."""
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.utils.module_loading import import_string
 
-from .moderator_mail import MODES
-from .targets import POLICIES
+from .moderator import Moderator
+from .targets import CommentTarget, target_model
 
 
 @register()
-def moderation_settings(app_configs, **kwargs) -> list[Error]:
+def comments_settings(app_configs, **kwargs) -> list[Error]:
     errors = []
-    if settings.COMMENTS_DEFAULT_POLICY not in POLICIES:
+    try:
+        moderator = import_string(settings.COMMENTS_MODERATOR)
+    except ImportError:
+        moderator = None
+    if not (isinstance(moderator, type) and issubclass(moderator, Moderator)):
         errors.append(
             Error(
-                f"COMMENTS_DEFAULT_POLICY is {settings.COMMENTS_DEFAULT_POLICY!r}.",
-                hint=f"Use one of: {', '.join(POLICIES)}.",
-                id="comments.E001",
+                f"COMMENTS_MODERATOR is {settings.COMMENTS_MODERATOR!r}.",
+                hint="Name a subclass of comments.moderator.Moderator.",
+                id="comments.E004",
             )
         )
-    if settings.COMMENTS_MODERATOR_MAIL not in MODES:
+    try:
+        model = target_model()
+    except (LookupError, ValueError):
+        model = None
+    missing = [name for name in CommentTarget.__annotations__ if model and not hasattr(model, name)]
+    if model is None or missing or not hasattr(model, "get_absolute_url"):
         errors.append(
             Error(
-                f"COMMENTS_MODERATOR_MAIL is {settings.COMMENTS_MODERATOR_MAIL!r}.",
-                hint=f"Use one of: {', '.join(MODES)}.",
-                id="comments.E002",
+                f"COMMENTS_TARGET_MODEL is {settings.COMMENTS_TARGET_MODEL!r}.",
+                hint="Name an installed model offering comments.targets.CommentTarget"
+                + (f" (it lacks {', '.join(missing)})." if missing else "."),
+                id="comments.E005",
             )
         )
-    for name in (
-        "COMMENTS_MAX_LINKS",
-        "COMMENTS_HOLD_FIRST_N",
-        "COMMENTS_TRUSTED_AFTER",
-        "COMMENTS_TRUST_WINDOW_DAYS",
-        "COMMENTS_REPORT_THRESHOLD",
-    ):
-        if getattr(settings, name) < 0:
-            errors.append(Error(f"{name} must be 0 or more.", id="comments.E003"))
     return errors

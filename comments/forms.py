@@ -2,8 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.formats import number_format
 
-from . import services
+from .errors import CommentError
 from .models import Report
+from .posting import clean_body, clean_text
+from .reports import REPORT_DETAILS_MAX_LENGTH
 
 BODY_HELP = (
     "Plain text. *Emphasis*, **strong**, [links](https://example.org), > quotes, `code` and "
@@ -21,7 +23,7 @@ class _ServiceCleanedForm(forms.Form):
     def _clean_with(self, cleaner, name: str) -> str:
         try:
             return cleaner(self.cleaned_data.get(name))
-        except services.CommentError as error:
+        except CommentError as error:
             raise forms.ValidationError(error.message, code=error.code) from None
 
 
@@ -46,7 +48,7 @@ class CommentBodyForm(_ServiceCleanedForm):
         self.fields["body"].help_text = body_help()
 
     def clean_body(self) -> str:
-        return self._clean_with(services.clean_body, "body")
+        return self._clean_with(clean_body, "body")
 
 
 class ReportForm(_ServiceCleanedForm):
@@ -74,13 +76,13 @@ class ReportForm(_ServiceCleanedForm):
         if "details" in self.errors:
             return cleaned
         try:
-            cleaned["details"] = services.clean_text(
+            cleaned["details"] = clean_text(
                 cleaned.get("details"),
-                max_length=services.REPORT_DETAILS_MAX_LENGTH,
+                max_length=REPORT_DETAILS_MAX_LENGTH,
                 field="details",
                 required=reason == Report.Reason.OTHER,
                 what="description of the problem",
             )
-        except services.CommentError as error:
+        except CommentError as error:
             self.add_error("details", forms.ValidationError(error.message, code=error.code))
         return cleaned

@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # `target_id`. Whoever caches a page of the discussion listens (articles, for instance);
 # comments itself knows nothing of them.
 discussion_changed = Signal()
+
+# Sent inside the transaction when a comment starts waiting for a moderator: posted and
+# held, or hidden by readers' reports. Receivers get `comment`. Whoever tells moderators
+# listens (the moderation app's mail); comments itself sends no mail to them.
+comment_waiting = Signal()

@@ -19,16 +19,18 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http_cache import kept
+from core.redirects import safe_next
 
-from . import selectors, services, throttle
+from . import posting, recommendations, reports, selectors, throttle
+from .errors import CommentError
 from .forms import CommentBodyForm, ReportForm, body_help
 from .handlers import DRAFT_SESSION_MARK
 from .models import Comment
+from .moderator import Sanction, moderator
 from .targets import CommentTarget, DiscussionStatus, target_model
 
 State = Comment.State
@@ -55,7 +57,7 @@ def _save_draft(
     target: CommentTarget,
     body: str,
     parent_id: int | None,
-    error: services.CommentError | None = None,
+    error: CommentError | None = None,
     *,
     faq_credit: bool = False,
     kept: bool = False,
@@ -129,20 +131,6 @@ def _signup_url(next_url: str) -> str:
     return f"{reverse('account_signup')}?{urlencode({'next': next_url})}"
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
-# The largest id or page number a database column holds (64-bit signed).
 MAX_ID = 2**63 - 1
 
 
@@ -196,7 +184,7 @@ class Discussion:
     draft_kept: bool = False  # typed before signing in: shown to check, never sent for them
     error: str = ""
     error_code: str = ""
-    sanction: str = ""  # a sanction in force: shown instead of the box and the buttons
+    sanction: Sanction | None = None  # in force: told instead of the box and the buttons
 
     @property
     def post_url(self) -> str:
@@ -264,8 +252,8 @@ def discussion_context(
     with the same marks on it (core.http_cache.kept): most signed-in readers alike."""
     viewer = request.user
     signed_in = viewer.is_authenticated
-    verified = signed_in and services.has_verified_email(viewer)
-    sanction = services.sanction_notice(user=viewer) if signed_in else ""
+    verified = signed_in and posting.has_verified_email(viewer)
+    sanction = moderator().sanction(viewer) if signed_in else None
     draft = _take_draft(request, target)
     threads = selectors.page_of_threads(
         target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
@@ -368,17 +356,16 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
         return response
 
     try:
-        result = services.post_comment(
+        result = posting.post_comment(
             target=target,
             author=request.user,
             body=body,
             parent=parent_id,
             ip_hash=throttle.hash_ip(throttle.client_ip(request)),
-            base_url=_base_url(request),
             honeypot=request.POST.get(HONEYPOT_FIELD, ""),
             allow_faq_credit=faq_credit,
         )
-    except services.CommentError as error:
+    except CommentError as error:
         kept_parent = None if error.field == "parent" else parent_id
         keep(kept_parent, error)
         return redirect(_form_url(target, kept_parent))
@@ -487,10 +474,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentBodyForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_comment(
+            posting.edit_comment(
                 comment=comment, editor=request.user, body=form.cleaned_data["body"]
             )
-        except services.CommentError as error:
+        except CommentError as error:
             form.add_error("body" if error.field == "body" else None, error.message)
         else:
             messages.success(request, "Your comment was updated. It now shows as edited.")
@@ -507,8 +494,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("comments:mine"))
     if request.method == "POST":
         try:
-            services.withdraw_comment(comment=comment, actor=request.user)
-        except services.CommentError as error:
+            posting.withdraw_comment(comment=comment, actor=request.user)
+        except CommentError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -537,14 +524,14 @@ def _public_comment(pk: int) -> Comment:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _public_comment(pk)
     back = selectors.comment_url(comment, request.user)
-    sanction = services.sanction_notice(user=request.user)
+    sanction = moderator().sanction(request.user)
     if sanction:  # told before they type: the reason and the end, no form; nothing kept
         return render(request, "comments/report.html", {"comment": comment, "sanction": sanction})
     try:
-        services.check_can_post(request.user)
+        posting.check_can_post(request.user)
         if comment.author_id == request.user.pk:
-            raise services.CommentError("You can't report your own comment.")
-    except services.CommentError as error:
+            raise CommentError("You can't report your own comment.")
+    except CommentError as error:
         messages.error(request, error.message)
         return redirect(back)
     if comment.reports.filter(reporter_id=request.user.pk).exists():
@@ -553,13 +540,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _, created = services.report_comment(
+            _, created = reports.report_comment(
                 comment=comment,
                 reporter=request.user,
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
             )
-        except services.CommentError as error:
+        except CommentError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(
@@ -575,18 +562,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recommend(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _public_comment(pk)
-    back = _safe_next(request, selectors.comment_url(comment, request.user)).split("#")[0]
+    back = safe_next(request, selectors.comment_url(comment, request.user)).split("#")[0]
     back = f"{back}#{comment.anchor}"  # one form serves every comment on the page
     if not request.user.is_authenticated:
         messages.info(request, "Sign in to recommend comments.")
         return redirect(_login_url(f"{comment.target.get_absolute_url()}#{comment.anchor}"))
     try:
-        services.check_can_post(request.user)
+        posting.check_can_post(request.user)
         if request.POST.get("undo"):
-            services.unrecommend_comment(comment=comment, user=request.user)
-        elif not services.recommend_comment(comment=comment, user=request.user):
+            recommendations.unrecommend_comment(comment=comment, user=request.user)
+        elif not recommendations.recommend_comment(comment=comment, user=request.user):
             messages.info(request, "You had already recommended this comment.")
-    except services.CommentError as error:
+    except CommentError as error:
         messages.error(request, error.message)
     return HttpResponseRedirect(back)
 

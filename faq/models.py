@@ -5,7 +5,6 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from articles.models import Article, Topic
 from core.markdown import render_article_markdown
 
 
@@ -18,20 +17,20 @@ class FaqItemQuerySet(models.QuerySet):
         """Items readers may see: ticked, and site-wide or on a piece readers may see.
 
         Every reader-facing page, structured data and sitemap starts from here. Whether a
-        piece is visible is the articles app's rule, so it is asked, not repeated.
+        piece is visible is the articles app's rule, so it is asked, not repeated: through
+        the foreign key, as faq (below articles) imports nothing of it.
         """
-        return self.marked_published().filter(
-            Q(article__isnull=True) | Q(article__in=Article.objects.published())
-        )
+        pieces = self.model.article.field.related_model.objects.published()
+        return self.marked_published().filter(Q(article__isnull=True) | Q(article__in=pieces))
 
-    def on_topic(self, topic: Topic) -> "FaqItemQuerySet":
+    def on_topic(self, topic) -> "FaqItemQuerySet":
         """Items on `topic`: tagged with it themselves, or on a piece tagged with it."""
         # A subquery, not a join through the piece's topics: one row per item, no DISTINCT.
         return self.filter(Q(topic=topic) | Q(article__in=topic.articles.all()))
 
-    def topics(self) -> models.QuerySet[Topic]:
+    def topics(self) -> models.QuerySet:
         """The topics these items are on (see `on_topic`), by name."""
-        return Topic.objects.filter(
+        return self.model.topic.field.related_model.objects.filter(
             Q(pk__in=self.values("topic")) | Q(pk__in=self.values("article__topics"))
         )
 

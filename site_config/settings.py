@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "articles",
     "faq",
     "comments",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -316,7 +317,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ARTICLES_PER_PAGE = 10
 WORDS_PER_MINUTE = 230
 
-# Comments.
+# Comments: what they hang on, and who decides what happens to new ones (comments.moderator).
+COMMENTS_TARGET_MODEL = "articles.Article"
+COMMENTS_MODERATOR = "moderation.rules.SiteModerator"
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels: a comment, a reply, a reply's reply
 COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 15)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never by itself
@@ -329,7 +332,7 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; repl
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 # The same text from the same reader on the same piece within this time is a double submit.
 COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 120)
-# Moderation (comments/rules.py applies them in order to each new comment).
+# Moderation (moderation/rules.py applies them in order to each new comment).
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more links than this: held
 COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 1)  # a reader's first N: held
 # Trusted (published without review): this many published comments, and none rejected,

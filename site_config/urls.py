@@ -6,9 +6,9 @@ from django.views.decorators.http import condition
 from django.views.generic import RedirectView
 
 from articles.caching import shared_listing
-from articles.sitemaps import ArticleSitemap, TopicSitemap
+from articles.sitemaps import ArticleSitemap, TopicSitemap, sitemap_modified
 from core import views as core_views
-from core.conditional import published_content_modified
+from faq import views as faq_views
 from faq.sitemaps import FaqSitemap
 
 # The admin signs people in through allauth: the same rate limits, no side door.
@@ -29,12 +29,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
-    path("faq/", include("faq.urls")),
+    # The FAQ page lists every piece's questions: a shared page like the other listings
+    # (articles.caching), which faq, below articles, does not import.
+    path("faq/", include(([path("", shared_listing(faq_views.faq_index), name="index")], "faq"))),
     path("comments/", include("comments.urls")),
-    path("moderation/", include("comments.moderation_urls")),
+    path("moderation/", include("moderation.urls")),
     path(
         "sitemap.xml",
-        shared_listing(condition(last_modified_func=published_content_modified)(sitemap)),
+        shared_listing(condition(last_modified_func=sitemap_modified)(sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

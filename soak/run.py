@@ -73,7 +73,7 @@ CSRF = secrets.token_hex(16)  # 32 characters, as Django's CSRF cookie secret
 FRIENDLY_503 = "back in a moment"  # templates/503.html
 VARNISH_503 = "The site cannot answer just now"  # Varnish's own page (deploy/varnish/default.vcl)
 SEND_EMAIL = "core.tasks.send_email"
-REPLY_TASK = "comments.services.send_reply_notification"
+REPLY_TASK = "comments.notifications.send_reply_notification"
 
 READER_PATHS = [
     "/",

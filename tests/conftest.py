@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,7 +124,6 @@ def reader(make_user):
 # Where rendered pages live: this process's memory (the default without REDIS_URL) or
 # Redis. Versions that key them are in the database either way. Tests of cached pages run
 # on both: `pytestmark = pytest.mark.usefixtures("page_cache")`.
-REDIS = "redis://127.0.0.1:6379/2"
 
 
 @pytest.fixture(autouse=True)
@@ -132,22 +132,23 @@ def _empty_page_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture(scope="session")
+def own_redis():
+    """A Redis of this test process's own, on another port: a cache's clear() is FLUSHDB,
+    which on the shared Redis would empty other processes' caches in the middle of their
+    tests (other workers, other checkouts' suites)."""
+    with redis_server() as url:
+        yield url
+
+
 @pytest.fixture(params=["memory", "redis"])
 def page_cache(request, settings):
     if request.param == "redis":
-        import redis
-
-        try:
-            redis.Redis.from_url(REDIS).ping()
-        except redis.ConnectionError:
-            pytest.fail("Redis must run on 127.0.0.1:6379 (it does on every machine here)")
-        # A prefix of its own: Redis is not rolled back with the test's transaction.
         settings.CACHES = {
             **settings.CACHES,
             "pages": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS,
-                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+                "LOCATION": request.getfixturevalue("own_redis"),
             },
         }
     yield request.param
@@ -201,12 +202,9 @@ def site_caches(**env: str) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-@pytest.fixture
-def evicting_redis(settings):
-    """A Redis of this test's own that evicts under memory pressure (2 MB, allkeys-lru, as
-    a memory-capped production Redis would), with the site's caches configured as
-    settings.py does for REDIS_URL pointing at it. Yields `flood()`, which fills that Redis
-    with page-sized entries (64 KiB each) far past its memory limit."""
+@contextmanager
+def redis_server(*options: str):
+    """A Redis server of our own on a free port, with `options`; yields its URL."""
     import redis
 
     server = shutil.which("redis-server")
@@ -214,12 +212,7 @@ def evicting_redis(settings):
         pytest.fail("redis-server must be installed (Debian's redis-server package)")
     port = _free_port()
     process = subprocess.Popen(
-        [
-            server,
-            *("--port", str(port), "--bind", "127.0.0.1"),
-            *("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"),
-            *("--save", "", "--appendonly", "no"),
-        ],
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -234,11 +227,27 @@ def evicting_redis(settings):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
                 time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def evicting_redis(settings):
+    """A Redis of this test's own that evicts under memory pressure (2 MB, allkeys-lru, as
+    a memory-capped production Redis would), with the site's caches configured as
+    settings.py does for REDIS_URL pointing at it. Yields `flood()`, which fills that Redis
+    with page-sized entries (64 KiB each) far past its memory limit."""
+    import redis
+
+    options = ("--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru", "--appendonly", "no")
+    with redis_server(*options) as url:
         # override_settings (behind pytest-django's `settings`) sends setting_changed, on
         # which Django closes the caches and builds them again from the new CACHES.
-        settings.CACHES = site_caches(
-            REDIS_URL=f"redis://127.0.0.1:{port}/0", CACHE_KEY_PREFIX="evicting"
-        )
+        settings.CACHES = site_caches(REDIS_URL=url, CACHE_KEY_PREFIX="evicting")
+        client = redis.Redis.from_url(url)
 
         def flood(megabytes: int = 12) -> None:
             chunk = os.urandom(64 * 1024)
@@ -247,7 +256,4 @@ def evicting_redis(settings):
             assert client.info("stats")["evicted_keys"] > 0  # else the test proves nothing
 
         yield flood
-    finally:
         client.close()
-        process.terminate()
-        process.wait(timeout=10)

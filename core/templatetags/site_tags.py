@@ -24,3 +24,15 @@ def json_ld(data: dict) -> SafeString:
 def absolute_url(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.filter
+def sentence(text: str) -> str:
+    """`text` trimmed of its final full stop, to sit inside a sentence of the template's."""
+    return (text or "").strip().rstrip(".")
+
+
+@register.filter
+def words(name: str) -> str:
+    """A code name as words: "report_threshold" becomes "report threshold"."""
+    return (name or "").replace("_", " ")

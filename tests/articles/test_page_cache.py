@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
+from comments import posting, states
 from comments.models import Comment
 from core import http_cache
 from faq.models import FaqItem
@@ -41,8 +41,8 @@ def piece(make_article, make_user, make_topic, make_author):
         authors=[make_author("Ada Analyst")],
     )
     commenter = make_user(display_name="Early Commenter")
-    first = services.post_comment(target=piece, author=commenter, body="First words.").comment
-    services.change_state(comment=first, to_state=Comment.State.APPROVED)
+    first = posting.post_comment(target=piece, author=commenter, body="First words.").comment
+    states.change_state(comment=first, to_state=Comment.State.APPROVED)
     return piece
 
 
@@ -201,13 +201,13 @@ def test_a_newly_approved_comment_shows_at_once(client, piece, make_user, commit
     get(client, piece)
     author = make_user(display_name="Second Voice")
     with committed():
-        comment = services.post_comment(target=piece, author=author, body="Second words.")
+        comment = posting.post_comment(target=piece, author=author, body="Second words.")
     assert "Second words." not in get(client, piece).content.decode()  # pending: not public
     with committed():
-        services.change_state(comment=comment.comment, to_state=Comment.State.APPROVED)
+        states.change_state(comment=comment.comment, to_state=Comment.State.APPROVED)
     assert "Second words." in get(client, piece).content.decode()
     with committed():
-        services.change_state(
+        states.change_state(
             comment=comment.comment, to_state=Comment.State.REMOVED, reason="Off topic"
         )
     assert "Second words." not in get(client, piece).content.decode()
@@ -370,7 +370,7 @@ def test_a_reader_with_a_session_gets_their_own_draft_not_the_shared_page(client
 def test_signed_in_readers_see_their_own_pending_comment(client, piece, make_user):
     get(Client(), piece)  # an anonymous reader fills the cache
     writer = make_user(display_name="Waiting Writer")
-    services.post_comment(target=piece, author=writer, body="My pending words.")
+    posting.post_comment(target=piece, author=writer, body="My pending words.")
     client.force_login(writer)
     assert "My pending words." in get(client, piece).content.decode()
     assert "My pending words." not in get(Client(), piece).content.decode()

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from comments import posting, recommendations, states
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here by
 # the test (creating data, reading results) are still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -234,7 +236,6 @@ def launch_piece(transactional_db):
 def showcase(launch_piece, make_user):
     """The launch piece with a lived-in discussion: approved comments, a reply, an editors'
     pick, a recommendation, and one comment waiting for a moderator."""
-    from comments import services
     from comments.models import Comment
     from core.roles import MODERATORS
 
@@ -248,11 +249,11 @@ def showcase(launch_piece, make_user):
     )
 
     def post(author, body, parent=None, state=approved):
-        comment = services.post_comment(
+        comment = posting.post_comment(
             target=launch_piece, author=author, body=body, parent=parent
         ).comment
         if state != comment.state:
-            services.change_state(comment=comment, to_state=state, actor=moderator)
+            states.change_state(comment=comment, to_state=state, actor=moderator)
             comment.refresh_from_db()
         return comment
 
@@ -275,8 +276,8 @@ def showcase(launch_piece, make_user):
         "I would like to see more on how ASEAN as a bloc responds. Individual members "
         "hedging is one thing; a collective position is another.",
     )
-    services.set_featured(comment=second, featured=True, actor=moderator)
-    services.recommend_comment(comment=first, user=tomas)
+    states.set_featured(comment=second, featured=True, actor=moderator)
+    recommendations.recommend_comment(comment=first, user=tomas)
     held = post(
         newcomer,
         "First time commenting: is there any evidence the workers in Laos are paid at all?",

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from articles.models import Article
-from comments import services
+from comments import posting, states
 from comments.models import Comment
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -85,8 +85,8 @@ def test_reply_and_recommend_without_javascript(browser, live_server, transactio
         status=Article.Status.PUBLISHED,
     )
     other = make_user("other@example.com", display_name="Other Reader")
-    first = services.post_comment(target=article, author=other, body="Opening remark.").comment
-    services.change_state(comment=first, to_state=Comment.State.APPROVED)
+    first = posting.post_comment(target=article, author=other, body="Opening remark.").comment
+    states.change_state(comment=first, to_state=Comment.State.APPROVED)
 
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:

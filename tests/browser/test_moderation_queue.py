@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from articles.models import Article
-from comments import services
+from comments import posting
 from comments.models import Comment
 from core.roles import MODERATORS
 from tests.moderation.roles import restore_staff_roles
@@ -29,7 +29,7 @@ def test_keyboard_queue_approves_without_a_reload(new_page, live_server, make_us
         discussion_prompt="Is this axis here to stay?",
     )
     reader = make_user("first.timer@example.com", display_name="First Timer")
-    comment = services.post_comment(
+    comment = posting.post_comment(
         target=article, author=reader, body="My first thoughts on the axis."
     ).comment
     assert comment.state == Comment.State.PENDING

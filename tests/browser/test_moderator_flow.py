@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from comments import services
+from comments import posting
 from comments.models import Comment, Report
 from core.roles import MODERATORS
 
@@ -117,7 +117,7 @@ def test_moderator_approves_from_the_queue_and_readers_then_reply_recommend_and_
 def test_moderator_works_the_queue_from_the_keyboard(browser_context, make_article, people):
     piece = make_article("Axis of pragmatism", slug="axis")
     first, second = (
-        services.post_comment(target=piece, author=people[name], body=body).comment
+        posting.post_comment(target=piece, author=people[name], body=body).comment
         for name, body in (("newcomer", "A first thought."), ("other", "A second thought."))
     )
     assert first.state == second.state == State.PENDING

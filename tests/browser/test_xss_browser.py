@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from comments import services
+from comments import posting, states
 from comments.models import Comment
 from core.roles import MODERATORS
 from faq.models import FaqItem
@@ -76,10 +76,10 @@ def hostile_piece(make_user, make_article):
     )
     for n, text in enumerate(PAYLOADS):
         commenter = make_user(f"xss{n}@example.com", display_name=text[:50])
-        comment = services.post_comment(target=piece, author=commenter, body=text).comment
-        services.change_state(comment=comment, to_state=Comment.State.APPROVED, actor=moderator)
+        comment = posting.post_comment(target=piece, author=commenter, body=text).comment
+        states.change_state(comment=comment, to_state=Comment.State.APPROVED, actor=moderator)
         FaqItem.objects.create(question=text, answer=text, article=piece)
-    held = services.post_comment(
+    held = posting.post_comment(
         target=piece, author=make_user("held@example.com", display_name=PAYLOADS[2]), body=RUN
     ).comment
     assert held.state == Comment.State.PENDING

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import services
+from comments import posting, states
 from comments.models import Comment
 
 
@@ -47,7 +47,7 @@ def post(piece):
     """Post a comment through the service (default: on `piece`)."""
 
     def make(author, body: str = "A thoughtful comment.", *, target=None, parent=None):
-        return services.post_comment(
+        return posting.post_comment(
             target=target or piece, author=author, body=body, parent=parent
         ).comment
 
@@ -57,7 +57,7 @@ def post(piece):
 @pytest.fixture
 def approve():
     def make(comment: Comment, actor=None) -> Comment:
-        services.change_state(comment=comment, to_state=Comment.State.APPROVED, actor=actor)
+        states.change_state(comment=comment, to_state=Comment.State.APPROVED, actor=actor)
         comment.refresh_from_db()
         return comment
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from comments import services
+from comments import posting
 from comments.models import Comment
 
 
@@ -19,7 +19,7 @@ def test_simultaneous_identical_posts_make_one_comment(trusted, piece):
     def submit(_):
         try:
             barrier.wait(timeout=10)
-            return services.post_comment(target=piece, author=trusted, body="Raced.")
+            return posting.post_comment(target=piece, author=trusted, body="Raced.")
         finally:
             connection.close()
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments import services
+from comments import posting, recommendations, reports, states
+from comments.errors import CommentError
 from comments.models import Comment, CommentEvent, CommentRevision, Recommendation, Report
-from comments.services import CommentError
 
 State = Comment.State
 
@@ -33,8 +33,8 @@ def test_a_readers_first_comment_is_held_and_later_ones_published(reader, post, 
 
 def test_every_change_of_state_is_recorded(reader, moderator, post):
     comment = post(reader)
-    services.change_state(comment=comment, to_state=State.APPROVED, actor=moderator, reason="Fine.")
-    services.change_state(
+    states.change_state(comment=comment, to_state=State.APPROVED, actor=moderator, reason="Fine.")
+    states.change_state(
         comment=comment, to_state=State.REMOVED, actor=moderator, reason="Off topic."
     )
     events = list(comment.events.values_list("actor", "from_state", "to_state", "reason"))
@@ -50,21 +50,21 @@ def test_every_change_of_state_is_recorded(reader, moderator, post):
 
 def test_a_change_to_the_same_state_records_nothing(trusted, post):
     comment = post(trusted)
-    assert services.change_state(comment=comment, to_state=State.APPROVED) is None
+    assert states.change_state(comment=comment, to_state=State.APPROVED) is None
     assert comment.events.count() == 1
 
 
 def test_removing_needs_a_reason(trusted, post):
     comment = post(trusted)
     with pytest.raises(CommentError, match="why"):
-        services.change_state(comment=comment, to_state=State.REMOVED, reason="  ")
+        states.change_state(comment=comment, to_state=State.REMOVED, reason="  ")
     comment.refresh_from_db()
     assert comment.state == State.APPROVED
 
 
 def test_an_unknown_state_is_refused(trusted, post):
     with pytest.raises(CommentError):
-        services.change_state(comment=post(trusted), to_state="deleted")
+        states.change_state(comment=post(trusted), to_state="deleted")
 
 
 # Threads ------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_a_parent_on_another_piece_is_refused(trusted, post, other_piece):
 @pytest.mark.parametrize("state", [State.PENDING, State.WITHDRAWN, State.REMOVED, State.SPAM])
 def test_a_parent_that_is_not_published_is_refused(state, trusted, reader, post, moderator):
     parent = post(reader, "Parent.")
-    services.change_state(comment=parent, to_state=state, actor=moderator, reason="Test.")
+    states.change_state(comment=parent, to_state=state, actor=moderator, reason="Test.")
     with pytest.raises(CommentError, match="not published"):
         post(trusted, "Reply.", parent=parent)
 
@@ -218,8 +218,8 @@ def test_an_inactive_or_deleted_account_may_not_post(make_user, post):
 
 
 def test_the_same_text_twice_in_quick_succession_posts_once(trusted, piece):
-    first = services.post_comment(target=piece, author=trusted, body="Same words.")
-    again = services.post_comment(target=piece, author=trusted, body="  Same words.\n")
+    first = posting.post_comment(target=piece, author=trusted, body="Same words.")
+    again = posting.post_comment(target=piece, author=trusted, body="  Same words.\n")
     assert first.created
     assert not again.created
     assert again.comment == first.comment
@@ -238,7 +238,7 @@ def test_the_same_text_later_or_elsewhere_is_a_new_comment(settings, trusted, po
 
 def test_a_withdrawn_comment_is_not_a_duplicate(trusted, post):
     first = post(trusted, "Take two.")
-    services.withdraw_comment(comment=first, actor=trusted)
+    posting.withdraw_comment(comment=first, actor=trusted)
     assert post(trusted, "Take two.").pk != first.pk
 
 
@@ -247,7 +247,7 @@ def test_a_withdrawn_comment_is_not_a_duplicate(trusted, post):
 
 def test_the_author_edits_within_the_window_and_the_old_text_is_kept(trusted, post):
     comment = post(trusted, "Teh original.")
-    edited = services.edit_comment(comment=comment, editor=trusted, body="The original.")
+    edited = posting.edit_comment(comment=comment, editor=trusted, body="The original.")
     assert edited.body == "The original."
     assert "The original." in edited.body_html
     assert edited.edited_at is not None
@@ -261,22 +261,22 @@ def test_editing_after_the_window_is_refused(settings, trusted, post):
     )
     comment.refresh_from_db()
     with pytest.raises(CommentError, match="15 minutes"):
-        services.edit_comment(comment=comment, editor=trusted, body="Changed.")
+        posting.edit_comment(comment=comment, editor=trusted, body="Changed.")
 
 
 def test_only_the_author_edits_and_only_live_comments(trusted, second_trusted, post):
     comment = post(trusted)
     with pytest.raises(CommentError):
-        services.edit_comment(comment=comment, editor=second_trusted, body="Mine now.")
-    services.withdraw_comment(comment=comment, actor=trusted)
+        posting.edit_comment(comment=comment, editor=second_trusted, body="Mine now.")
+    posting.withdraw_comment(comment=comment, actor=trusted)
     with pytest.raises(CommentError, match="withdrawn"):
-        services.edit_comment(comment=comment, editor=trusted, body="Back.")
+        posting.edit_comment(comment=comment, editor=trusted, body="Back.")
 
 
 def test_an_edit_keeps_the_same_rules_for_the_text(trusted, post):
     comment = post(trusted)
     with pytest.raises(CommentError, match="NUL"):
-        services.edit_comment(comment=comment, editor=trusted, body="\x00")
+        posting.edit_comment(comment=comment, editor=trusted, body="\x00")
 
 
 # Withdrawing --------------------------------------------------------------------------
@@ -285,8 +285,8 @@ def test_an_edit_keeps_the_same_rules_for_the_text(trusted, post):
 def test_withdrawing_keeps_the_text_and_records_the_change(trusted, second_trusted, post):
     comment = post(trusted, "Second thoughts.")
     with pytest.raises(CommentError):
-        services.withdraw_comment(comment=comment, actor=second_trusted)
-    services.withdraw_comment(comment=comment, actor=trusted)
+        posting.withdraw_comment(comment=comment, actor=second_trusted)
+    posting.withdraw_comment(comment=comment, actor=trusted)
     comment.refresh_from_db()
     assert comment.state == State.WITHDRAWN
     assert comment.body == "Second thoughts."
@@ -297,7 +297,7 @@ def test_withdrawing_keeps_the_text_and_records_the_change(trusted, second_trust
         State.WITHDRAWN,
     )
     with pytest.raises(CommentError, match="already withdrawn"):
-        services.withdraw_comment(comment=comment, actor=trusted)
+        posting.withdraw_comment(comment=comment, actor=trusted)
 
 
 # Reports and recommendations ---------------------------------------------------------
@@ -305,12 +305,12 @@ def test_withdrawing_keeps_the_text_and_records_the_change(trusted, second_trust
 
 def test_a_reader_reports_a_comment_once(trusted, second_trusted, post):
     comment = post(trusted)
-    report, created = services.report_comment(
+    report, created = reports.report_comment(
         comment=comment, reporter=second_trusted, reason=Report.Reason.ABUSE
     )
     assert created
     assert report.reason == "abuse"
-    again, created = services.report_comment(
+    again, created = reports.report_comment(
         comment=comment, reporter=second_trusted, reason=Report.Reason.SPAM
     )
     assert not created
@@ -321,24 +321,24 @@ def test_a_reader_reports_a_comment_once(trusted, second_trusted, post):
 def test_reports_need_a_reason_and_not_ones_own_comment(trusted, second_trusted, post):
     comment = post(trusted)
     with pytest.raises(CommentError, match="own"):
-        services.report_comment(comment=comment, reporter=trusted, reason="spam")
+        reports.report_comment(comment=comment, reporter=trusted, reason="spam")
     with pytest.raises(CommentError, match="reason"):
-        services.report_comment(comment=comment, reporter=second_trusted, reason="boring")
+        reports.report_comment(comment=comment, reporter=second_trusted, reason="boring")
     with pytest.raises(CommentError, match="empty"):
-        services.report_comment(comment=comment, reporter=second_trusted, reason="other")
+        reports.report_comment(comment=comment, reporter=second_trusted, reason="other")
 
 
 def test_a_reader_recommends_once_and_not_their_own(trusted, second_trusted, reader, post):
     comment = post(trusted)
-    assert services.recommend_comment(comment=comment, user=second_trusted)
-    assert not services.recommend_comment(comment=comment, user=second_trusted)
-    assert services.recommend_comment(comment=comment, user=reader)
+    assert recommendations.recommend_comment(comment=comment, user=second_trusted)
+    assert not recommendations.recommend_comment(comment=comment, user=second_trusted)
+    assert recommendations.recommend_comment(comment=comment, user=reader)
     comment.refresh_from_db()
     assert comment.recommendation_count == 2 == Recommendation.objects.count()
     with pytest.raises(CommentError, match="own"):
-        services.recommend_comment(comment=comment, user=trusted)
-    assert services.unrecommend_comment(comment=comment, user=reader)
-    assert not services.unrecommend_comment(comment=comment, user=reader)
+        recommendations.recommend_comment(comment=comment, user=trusted)
+    assert recommendations.unrecommend_comment(comment=comment, user=reader)
+    assert not recommendations.unrecommend_comment(comment=comment, user=reader)
     comment.refresh_from_db()
     assert comment.recommendation_count == 1
 
@@ -346,9 +346,9 @@ def test_a_reader_recommends_once_and_not_their_own(trusted, second_trusted, rea
 def test_pending_comments_cannot_be_recommended_or_reported(reader, trusted, post):
     pending = post(reader)
     with pytest.raises(CommentError):
-        services.recommend_comment(comment=pending, user=trusted)
+        recommendations.recommend_comment(comment=pending, user=trusted)
     with pytest.raises(CommentError):
-        services.report_comment(comment=pending, reporter=trusted, reason="spam")
+        reports.report_comment(comment=pending, reporter=trusted, reason="spam")
 
 
 # Reply notifications -----------------------------------------------------------------
@@ -415,15 +415,15 @@ def test_a_held_reply_mails_once_when_approved(
     assert reply.state == State.PENDING
     assert to_author() == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_state(comment=reply, to_state=State.APPROVED, actor=moderator)
+        states.change_state(comment=reply, to_state=State.APPROVED, actor=moderator)
     assert len(to_author()) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_state(comment=reply, to_state=State.REMOVED, actor=moderator, reason="x")
-        services.change_state(comment=reply, to_state=State.APPROVED, actor=moderator)
+        states.change_state(comment=reply, to_state=State.REMOVED, actor=moderator, reason="x")
+        states.change_state(comment=reply, to_state=State.APPROVED, actor=moderator)
     assert len(to_author()) == 1  # an undo does not mail again
 
 
 def test_the_event_log_has_an_entry_per_change(trusted, post):
     comment = post(trusted)
-    services.withdraw_comment(comment=comment, actor=trusted)
+    posting.withdraw_comment(comment=comment, actor=trusted)
     assert CommentEvent.objects.filter(comment=comment).count() == 2

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import services
+from comments import posting
 from comments.models import Comment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -89,7 +89,7 @@ def test_a_pending_comment_is_seen_by_its_writer_alone(piece, readers, post, com
     _, _, (a, client_a), (_, client_b) = readers
     page(client_b, piece)
     with committed():
-        services.post_comment(target=piece, author=a, body="Waiting for review.")
+        posting.post_comment(target=piece, author=a, body="Waiting for review.")
     assert "Waiting for review." in page(client_a, piece)
     assert "Waiting for review." not in page(client_b, piece)
 

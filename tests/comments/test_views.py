@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import services
+from comments import recommendations, states
 from comments.models import Comment, Recommendation, Report
 
 State = Comment.State
@@ -454,9 +454,9 @@ def test_sorting_by_oldest_newest_and_most_recommended(
         Comment.objects.filter(pk=comment.pk).update(
             created_at=timezone.now() - timedelta(minutes=10 - i)
         )
-    services.recommend_comment(comment=middle, user=second_trusted)
-    services.recommend_comment(comment=middle, user=reader)
-    services.recommend_comment(comment=new, user=reader)
+    recommendations.recommend_comment(comment=middle, user=second_trusted)
+    recommendations.recommend_comment(comment=middle, user=reader)
+    recommendations.recommend_comment(comment=new, user=reader)
     assert _order(client.get(piece_url), old, middle, new) == [old.pk, middle.pk, new.pk]
     newest = client.get(piece_url, {"sort": "newest"})
     assert _order(newest, old, middle, new) == [new.pk, middle.pk, old.pk]
@@ -499,7 +499,7 @@ def test_my_comments_lists_every_state(client, reader, post, approve, moderator)
     held = post(reader, "Still held.")
     published = approve(post(reader, "Published one."))
     removed = post(reader, "Removed one.")
-    services.change_state(
+    states.change_state(
         comment=removed, to_state=State.REMOVED, actor=moderator, reason="Personal attack."
     )
     url = reverse("comments:mine")

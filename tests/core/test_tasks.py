@@ -39,26 +39,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from comments import posting
 from core import tasks
 from tools import loopback
 from tools.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-REPLY_TASK = "comments.services.send_reply_notification"
+REPLY_TASK = "comments.notifications.send_reply_notification"
 
 SETUP = (
     loopback.SIGNED_IN
     + """
 from django.utils import timezone
 from articles.models import Article
-from comments import services
+from comments import posting
 piece = Article.objects.create(
     title="Queues", slug="queues", standfirst="On queues.", body="Body.",
     status=Article.Status.PUBLISHED, publish_at=timezone.now(),
 )
 author, _ = signed_in("author@example.org", "Original Author", notify_on_reply=True)
-original = services.post_comment(target=piece, author=author, body="The original.").comment
+original = posting.post_comment(target=piece, author=author, body="The original.").comment
 assert original.state == "approved", original.state
 replier, session_key = signed_in("replier@example.org", "Second Voice")
 print(original.pk, session_key)
@@ -354,14 +355,13 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
 def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
     client, settings, database_queue, make_user, make_article, mailoutbox
 ):
-    from comments import services
     from tests.moderation.roles import restore_staff_roles
 
     restore_staff_roles()  # a transactional test before this one may have flushed them
     settings.COMMENTS_MODERATOR_MAIL = "each"
     make_user("first.moderator@example.org", groups=["Moderators"], is_staff=True)
     make_user("second.moderator@example.org", groups=["Moderators"], is_staff=True)
-    services.post_comment(target=make_article(), author=make_user(), body="Hold me.")
+    posting.post_comment(target=make_article(), author=make_user(), body="Hold me.")
     assert mailoutbox == []  # posting only enqueued the alert
     _run_worker()
     assert sorted(sent.to[0] for sent in mailoutbox) == [
@@ -375,19 +375,18 @@ def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
 
 @pytest.mark.django_db
 def test_a_reply_rolled_back_leaves_no_task(settings, database_queue, make_user, make_article):
-    from comments import services
 
     settings.COMMENTS_DEFAULT_POLICY = "post_moderate"  # published at once: mailed
     settings.COMMENTS_HOLD_FIRST_N = 0
     piece = make_article()
-    original = services.post_comment(
+    original = posting.post_comment(
         target=piece, author=make_user(notify_on_reply=True), body="Original."
     ).comment
     replier = make_user()
 
     def reply(then_fail: bool) -> None:
         with transaction.atomic():
-            services.post_comment(target=piece, author=replier, body="A reply.", parent=original)
+            posting.post_comment(target=piece, author=replier, body="A reply.", parent=original)
             if then_fail:
                 raise RuntimeError("rolled back")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from comments import services
+from comments import reports
 from comments.models import Comment
 from core.roles import MODERATORS
 from tests.comments import conftest as comments_fixtures
@@ -63,7 +63,7 @@ def reporters(make_trusted):
 @pytest.fixture
 def report():
     def make(comment, reporter, reason="abuse", details=""):
-        return services.report_comment(
+        return reports.report_comment(
             comment=comment, reporter=reporter, reason=reason, details=details
         )[0]
 

@@ -21,11 +21,19 @@ _GRANTS = [
 ]
 
 
+# Models that moved app since the migrations above named them (their permissions moved too).
+_MOVED = {
+    ("comments", model): "moderation"
+    for model in import_module("moderation.migrations.0001_moved_from_comments").MOVED
+}
+
+
 def restore_staff_roles() -> None:
     for group_name, module, name in _GRANTS:
         group, _ = Group.objects.get_or_create(name=group_name)
         for dotted in getattr(import_module(module), name):
             app_label, codename = dotted.split(".")
+            app_label = _MOVED.get((app_label, codename.split("_", 1)[1]), app_label)
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )

@@ -1,4 +1,4 @@
-"""What moderators do, through comments.moderation: each action and its audit record, bulk
+"""What moderators do, through moderation.actions: each action and its audit record, bulk
 actions, undo, sanctions, readers' reports hiding a comment, and featured comments."""
 
 from datetime import timedelta
@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments import moderation, services
-from comments.models import Comment, CommentEvent, Report, Sanction
-from comments.services import CommentError
+from comments import states
+from comments.errors import CommentError
+from comments.models import Comment, CommentEvent, Report
+from moderation import actions, queues, sanctions
+from moderation.models import Sanction
 
 State = Comment.State
 Kind = CommentEvent.Kind
@@ -37,7 +39,7 @@ def test_each_action_changes_the_state_and_records_the_moderator(
 ):
     comment = request.getfixturevalue(start)
     before = comment.state
-    event = moderation.moderate(
+    event = actions.moderate(
         comment=comment, action=action, moderator=moderator, expected_state=before, reason=reason
     )
     comment.refresh_from_db()
@@ -56,8 +58,8 @@ def test_each_action_changes_the_state_and_records_the_moderator(
 @pytest.mark.parametrize("gone", [State.REJECTED, State.SPAM, State.REMOVED])
 def test_restore_publishes_again_and_is_recorded(gone, published, moderator):
     action = {State.REJECTED: "reject", State.SPAM: "spam", State.REMOVED: "remove"}[gone]
-    moderation.moderate(comment=published, action=action, moderator=moderator, reason="Because.")
-    event = moderation.moderate(
+    actions.moderate(comment=published, action=action, moderator=moderator, reason="Because.")
+    event = actions.moderate(
         comment=published, action="restore", moderator=moderator, expected_state=gone
     )
     published.refresh_from_db()
@@ -67,14 +69,14 @@ def test_restore_publishes_again_and_is_recorded(gone, published, moderator):
 
 def test_removing_needs_a_reason(published, moderator):
     with pytest.raises(CommentError, match="Say why") as caught:
-        moderation.moderate(comment=published, action="remove", moderator=moderator, reason=" ")
+        actions.moderate(comment=published, action="remove", moderator=moderator, reason=" ")
     assert caught.value.field == "reason"
     published.refresh_from_db()
     assert published.state == State.APPROVED
 
 
 def test_feature_and_unfeature_are_recorded_without_a_change_of_state(published, moderator):
-    event = moderation.moderate(comment=published, action="feature", moderator=moderator)
+    event = actions.moderate(comment=published, action="feature", moderator=moderator)
     published.refresh_from_db()
     assert published.is_featured
     assert published.featured_at is not None
@@ -84,7 +86,7 @@ def test_feature_and_unfeature_are_recorded_without_a_change_of_state(published,
         State.APPROVED,
         State.APPROVED,
     )
-    event = moderation.moderate(comment=published, action="unfeature", moderator=moderator)
+    event = actions.moderate(comment=published, action="unfeature", moderator=moderator)
     published.refresh_from_db()
     assert not published.is_featured
     assert event.kind == Kind.UNFEATURE
@@ -92,27 +94,27 @@ def test_feature_and_unfeature_are_recorded_without_a_change_of_state(published,
 
 def test_only_published_comments_are_featured(held, moderator):
     with pytest.raises(CommentError, match="Only published comments"):
-        moderation.moderate(comment=held, action="feature", moderator=moderator)
+        actions.moderate(comment=held, action="feature", moderator=moderator)
     assert not Comment.objects.get(pk=held.pk).is_featured
 
 
 def test_an_action_that_does_not_apply_says_what_happened(held, moderator):
-    moderation.moderate(comment=held, action="reject", moderator=moderator)
+    actions.moderate(comment=held, action="reject", moderator=moderator)
     with pytest.raises(CommentError, match=r"Already rejected by .* at \d\d:\d\d"):
-        moderation.moderate(comment=held, action="approve", moderator=moderator)
+        actions.moderate(comment=held, action="approve", moderator=moderator)
 
 
 def test_readers_and_editors_cannot_use_the_service(held, reader, editor):
     for who in (reader, editor):
         with pytest.raises(CommentError, match="Only moderators"):
-            moderation.moderate(comment=held, action="approve", moderator=who)
+            actions.moderate(comment=held, action="approve", moderator=who)
     assert Comment.objects.get(pk=held.pk).state == State.PENDING
 
 
 def test_the_audit_trail_reads_the_whole_story(held, moderator, second_moderator):
-    moderation.moderate(comment=held, action="approve", moderator=moderator)
-    moderation.moderate(comment=held, action="feature", moderator=second_moderator)
-    moderation.moderate(comment=held, action="remove", moderator=moderator, reason="Doxxing.")
+    actions.moderate(comment=held, action="approve", moderator=moderator)
+    actions.moderate(comment=held, action="feature", moderator=second_moderator)
+    actions.moderate(comment=held, action="remove", moderator=moderator, reason="Doxxing.")
     trail = [
         (e.actor_name, e.kind, e.from_state, e.to_state, e.reason)
         for e in held.events.select_related("actor")
@@ -138,11 +140,11 @@ def test_bulk_actions_do_what_applies_and_say_why_not_for_the_rest(
     make_user, post, moderator, published
 ):
     waiting = [post(make_user(), f"Waiting {n}.") for n in range(3)]
-    result = moderation.moderate_many(
+    result = actions.moderate_many(
         comments=[*waiting, published], action="reject", moderator=moderator
     )
     assert {c.pk for c in result.done} == {c.pk for c in [*waiting, published]}
-    result = moderation.moderate_many(
+    result = actions.moderate_many(
         comments=[*waiting, published], action="approve", moderator=moderator
     )
     assert result.done == []
@@ -155,8 +157,8 @@ def test_bulk_actions_do_what_applies_and_say_why_not_for_the_rest(
 
 
 def test_undo_reverts_ones_last_action_and_records_it(held, moderator):
-    approval = moderation.moderate(comment=held, action="approve", moderator=moderator)
-    result = moderation.undo_last_action(moderator=moderator)
+    approval = actions.moderate(comment=held, action="approve", moderator=moderator)
+    result = actions.undo_last_action(moderator=moderator)
     held.refresh_from_db()
     assert held.state == State.PENDING
     assert result.undone == [approval]
@@ -174,29 +176,29 @@ def test_undo_reverts_ones_last_action_and_records_it(held, moderator):
 def test_undo_walks_back_one_action_at_a_time_and_only_ones_own(
     held, published, moderator, second_moderator
 ):
-    moderation.moderate(comment=held, action="approve", moderator=moderator)
-    moderation.moderate(comment=published, action="feature", moderator=moderator)
-    moderation.moderate(comment=published, action="spam", moderator=second_moderator)
+    actions.moderate(comment=held, action="approve", moderator=moderator)
+    actions.moderate(comment=published, action="feature", moderator=moderator)
+    actions.moderate(comment=published, action="spam", moderator=second_moderator)
     # This moderator's latest action is the featuring (the spam is the other one's): undoing
     # it unfeatures the comment, whatever its state became since.
-    moderation.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=moderator)
     published.refresh_from_db()
     assert not published.is_featured
     assert published.state == State.SPAM
-    moderation.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=moderator)
     held.refresh_from_db()
     assert held.state == State.PENDING
     with pytest.raises(CommentError, match="no action to undo"):
-        moderation.undo_last_action(moderator=moderator)
-    moderation.undo_last_action(moderator=second_moderator)
+        actions.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=second_moderator)
     published.refresh_from_db()
     assert published.state == State.APPROVED
 
 
 def test_undo_of_a_bulk_action_reverts_all_of_it(make_user, post, moderator):
     waiting = [post(make_user(), f"Waiting {n}.") for n in range(3)]
-    moderation.moderate_many(comments=waiting, action="spam", moderator=moderator)
-    result = moderation.undo_last_action(moderator=moderator)
+    actions.moderate_many(comments=waiting, action="spam", moderator=moderator)
+    result = actions.undo_last_action(moderator=moderator)
     assert len(result.undone) == 3
     assert set(
         Comment.objects.filter(pk__in=[c.pk for c in waiting]).values_list("state", flat=True)
@@ -204,17 +206,17 @@ def test_undo_of_a_bulk_action_reverts_all_of_it(make_user, post, moderator):
 
 
 def test_undo_leaves_what_another_moderator_changed_since(held, moderator, second_moderator):
-    moderation.moderate(comment=held, action="approve", moderator=moderator)
-    moderation.moderate(comment=held, action="remove", moderator=second_moderator, reason="No.")
+    actions.moderate(comment=held, action="approve", moderator=moderator)
+    actions.moderate(comment=held, action="remove", moderator=second_moderator, reason="No.")
     with pytest.raises(CommentError, match=r"can't be undone.*Already removed by Second Moderator"):
-        moderation.undo_last_action(moderator=moderator)
+        actions.undo_last_action(moderator=moderator)
     held.refresh_from_db()
     assert held.state == State.REMOVED
 
 
 def test_undo_of_a_removal_restores(published, moderator):
-    moderation.moderate(comment=published, action="remove", moderator=moderator, reason="Rude.")
-    moderation.undo_last_action(moderator=moderator)
+    actions.moderate(comment=published, action="remove", moderator=moderator, reason="Rude.")
+    actions.undo_last_action(moderator=moderator)
     published.refresh_from_db()
     assert published.state == State.APPROVED
 
@@ -224,7 +226,7 @@ def test_undo_of_a_removal_restores(published, moderator):
 
 def test_the_second_moderator_is_told_what_the_first_did(held, moderator, second_moderator):
     """Both saw it pending; the first approves, the second's rejection changes nothing."""
-    moderation.moderate(
+    actions.moderate(
         comment=Comment.objects.get(pk=held.pk),
         action="approve",
         moderator=second_moderator,
@@ -232,7 +234,7 @@ def test_the_second_moderator_is_told_what_the_first_did(held, moderator, second
     )
     stale = Comment.objects.get(pk=held.pk)
     with pytest.raises(CommentError) as caught:
-        moderation.moderate(
+        actions.moderate(
             comment=stale, action="reject", moderator=moderator, expected_state=State.PENDING
         )
     at = timezone.localtime(last_event(held).created_at).strftime("%H:%M")
@@ -244,9 +246,9 @@ def test_the_second_moderator_is_told_what_the_first_did(held, moderator, second
 
 
 def test_featuring_twice_is_told_too(published, moderator, second_moderator):
-    moderation.moderate(comment=published, action="feature", moderator=second_moderator)
+    actions.moderate(comment=published, action="feature", moderator=second_moderator)
     with pytest.raises(CommentError, match="Already featured by Second Moderator"):
-        moderation.moderate(comment=published, action="feature", moderator=moderator)
+        actions.moderate(comment=published, action="feature", moderator=moderator)
 
 
 # Reports ---------------------------------------------------------------------------------------
@@ -260,7 +262,6 @@ def test_reports_below_the_threshold_wait_in_the_reported_queue(
     report(published, reporters[1], "spam")
     published.refresh_from_db()
     assert published.state == State.APPROVED
-    from comments import queues
 
     (listed,) = queues.in_queue(queues.QUEUES["reported"])
     assert listed.open_report_count == 2
@@ -289,7 +290,7 @@ def test_at_the_threshold_the_comment_is_hidden_until_a_moderator_decides(
     assert "A published comment." not in client.get(piece_url).content.decode()
 
     # The moderator keeps it: published again, reports dealt with.
-    approval = moderation.moderate(
+    approval = actions.moderate(
         comment=published, action="approve", moderator=moderator, expected_state=State.PENDING
     )
     published.refresh_from_db()
@@ -306,12 +307,12 @@ def test_approving_a_reported_published_comment_dismisses_the_reports(
     published, reporters, report, moderator
 ):
     report(published, reporters[0])
-    event = moderation.moderate(
+    event = actions.moderate(
         comment=published, action="approve", moderator=moderator, expected_state=State.APPROVED
     )
     assert (event.kind, event.actor) == (Kind.DISMISS, moderator)
     assert not Report.objects.filter(resolution__isnull=True).exists()
-    moderation.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=moderator)
     assert Report.objects.filter(resolution__isnull=True).count() == 1  # open again
 
 
@@ -319,9 +320,9 @@ def test_undoing_a_decision_reopens_its_reports(settings, published, reporters, 
     settings.COMMENTS_REPORT_THRESHOLD = 2
     report(published, reporters[0])
     report(published, reporters[1])
-    moderation.moderate(comment=published, action="reject", moderator=moderator)
+    actions.moderate(comment=published, action="reject", moderator=moderator)
     assert not Report.objects.filter(resolution__isnull=True).exists()
-    moderation.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=moderator)
     published.refresh_from_db()
     assert published.state == State.PENDING  # hidden again, as before the decision
     assert Report.objects.filter(resolution__isnull=True).count() == 2
@@ -339,7 +340,7 @@ def test_a_threshold_of_zero_never_hides(settings, published, reporters, report)
 
 
 def test_suspending_records_who_why_and_until_when(reader, moderator):
-    sanction = moderation.suspend_commenter(
+    sanction = sanctions.suspend_commenter(
         user=reader, moderator=moderator, days=7, reason="Insults."
     )
     assert (sanction.kind, sanction.created_by, sanction.reason) == (
@@ -354,9 +355,9 @@ def test_suspending_records_who_why_and_until_when(reader, moderator):
 @pytest.mark.parametrize("days", [0, -1, 99999, "soon"])
 def test_a_suspension_needs_a_sensible_length_and_a_reason(days, reader, moderator):
     with pytest.raises(CommentError):
-        moderation.suspend_commenter(user=reader, moderator=moderator, days=days, reason="x")
+        sanctions.suspend_commenter(user=reader, moderator=moderator, days=days, reason="x")
     with pytest.raises(CommentError, match="reason"):
-        moderation.ban_commenter(user=reader, moderator=moderator, reason="  ")
+        sanctions.ban_commenter(user=reader, moderator=moderator, reason="  ")
     assert not Sanction.objects.exists()
 
 
@@ -366,7 +367,7 @@ def test_sanctioning_can_reject_everything_waiting_in_one_undoable_action(
     first = post(reader, "Waiting one.")
     second = post(reader, "Waiting two.")
     kept = approve(post(reader, "Already published."))
-    moderation.ban_commenter(
+    sanctions.ban_commenter(
         user=reader, moderator=moderator, reason="Spam network", reject_waiting=True
     )
     for comment in (first, second):
@@ -377,24 +378,24 @@ def test_sanctioning_can_reject_everything_waiting_in_one_undoable_action(
         assert event.reason == "Rejected with the author’s ban: Spam network"
     kept.refresh_from_db()
     assert kept.state == State.APPROVED  # published ones are judged one by one
-    result = moderation.undo_last_action(moderator=moderator)
+    result = actions.undo_last_action(moderator=moderator)
     assert len(result.undone) == 2
     assert Sanction.objects.active().filter(user=reader).exists()  # lifting is separate
 
 
 def test_lifting_a_sanction_is_recorded_and_happens_once(reader, moderator, second_moderator):
-    ban = moderation.ban_commenter(user=reader, moderator=moderator, reason="Abuse")
-    moderation.lift_sanction(sanction=ban, moderator=second_moderator)
+    ban = sanctions.ban_commenter(user=reader, moderator=moderator, reason="Abuse")
+    sanctions.lift_sanction(sanction=ban, moderator=second_moderator)
     assert (ban.lifted_by, ban.is_active()) == (second_moderator, False)
     with pytest.raises(CommentError, match="already lifted"):
-        moderation.lift_sanction(sanction=ban, moderator=moderator)
+        sanctions.lift_sanction(sanction=ban, moderator=moderator)
 
 
 def test_only_moderators_sanction_and_never_themselves(reader, editor, moderator):
     with pytest.raises(CommentError, match="Only moderators"):
-        moderation.ban_commenter(user=reader, moderator=editor, reason="No.")
+        sanctions.ban_commenter(user=reader, moderator=editor, reason="No.")
     with pytest.raises(CommentError, match="yourself"):
-        moderation.ban_commenter(user=moderator, moderator=moderator, reason="Oops.")
+        sanctions.ban_commenter(user=moderator, moderator=moderator, reason="Oops.")
 
 
 # Featured comments on the piece ---------------------------------------------------------------
@@ -407,7 +408,7 @@ def test_featured_comments_show_first_under_the_prompt(
     picked = post(second_trusted, "A later comment, the editors' pick.")
     other = post(trusted, "Another pick, later still.")
     for comment in (other, picked):
-        moderation.moderate(comment=comment, action="feature", moderator=moderator)
+        actions.moderate(comment=comment, action="feature", moderator=moderator)
     page = client.get(piece_url).content.decode()
     prompt = page.index("Is this axis here to stay?")
     picks = page.index("Editors’ picks")
@@ -423,8 +424,8 @@ def test_featured_comments_show_first_under_the_prompt(
 
 
 def test_a_featured_comment_that_leaves_is_no_pick(client, published, moderator, piece_url):
-    moderation.moderate(comment=published, action="feature", moderator=moderator)
-    moderation.moderate(comment=published, action="remove", moderator=moderator, reason="Leak.")
+    actions.moderate(comment=published, action="feature", moderator=moderator)
+    actions.moderate(comment=published, action="remove", moderator=moderator, reason="Leak.")
     assert "Editors’ picks" not in client.get(piece_url).content.decode()
 
 
@@ -440,13 +441,13 @@ def test_every_change_readers_see_is_signalled_for_the_page_cache(
 
     discussion_changed.connect(receiver)
     try:
-        moderation.moderate(comment=published, action="feature", moderator=moderator)
-        moderation.moderate(comment=published, action="unfeature", moderator=moderator)
-        moderation.moderate(comment=held, action="approve", moderator=moderator)
-        moderation.undo_last_action(moderator=moderator)
+        actions.moderate(comment=published, action="feature", moderator=moderator)
+        actions.moderate(comment=published, action="unfeature", moderator=moderator)
+        actions.moderate(comment=held, action="approve", moderator=moderator)
+        actions.undo_last_action(moderator=moderator)
         settings.COMMENTS_REPORT_THRESHOLD = 1
         report(published, reporters[0])  # hidden
-        moderation.ban_commenter(
+        sanctions.ban_commenter(
             user=held.author, moderator=moderator, reason="x", reject_waiting=True
         )
     finally:
@@ -456,32 +457,30 @@ def test_every_change_readers_see_is_signalled_for_the_page_cache(
 
 def test_services_set_featured_refuses_a_comment_not_featured(published, moderator):
     with pytest.raises(CommentError, match="not featured"):
-        services.set_featured(comment=published, featured=False, actor=moderator)
+        states.set_featured(comment=published, featured=False, actor=moderator)
 
 
 def test_a_partly_undone_action_is_done_with(make_user, post, moderator, second_moderator):
     first, second = (post(make_user(), f"Waiting {n}.") for n in range(2))
     earlier = post(make_user(), "Decided earlier.")
-    moderation.moderate(comment=earlier, action="reject", moderator=moderator)
-    moderation.moderate_many(comments=[first, second], action="approve", moderator=moderator)
-    moderation.moderate(comment=second, action="remove", moderator=second_moderator, reason="x")
-    result = moderation.undo_last_action(moderator=moderator)
+    actions.moderate(comment=earlier, action="reject", moderator=moderator)
+    actions.moderate_many(comments=[first, second], action="approve", moderator=moderator)
+    actions.moderate(comment=second, action="remove", moderator=second_moderator, reason="x")
+    result = actions.undo_last_action(moderator=moderator)
     assert [event.comment_id for event in result.undone] == [first.pk]
     assert [event.comment_id for event, _ in result.refused] == [second.pk]
     assert "Not undone, because they changed since" in result.message
     # The next undo reaches the action before, not the refused part again.
-    moderation.undo_last_action(moderator=moderator)
+    actions.undo_last_action(moderator=moderator)
     earlier.refresh_from_db()
     assert earlier.state == State.PENDING
 
 
 def test_a_reason_has_a_limit_and_is_kept_whole_below_it(published, moderator):
     with pytest.raises(CommentError, match="the limit is 1000") as caught:
-        moderation.moderate(
-            comment=published, action="remove", moderator=moderator, reason="x" * 1001
-        )
+        actions.moderate(comment=published, action="remove", moderator=moderator, reason="x" * 1001)
     assert caught.value.field == "reason"
-    event = moderation.moderate(
+    event = actions.moderate(
         comment=published, action="remove", moderator=moderator, reason="  Off\ntopic.  "
     )
     assert event.reason == "Off topic."

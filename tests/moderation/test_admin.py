@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comments import moderation
-from comments.models import BlockedTerm, Comment, CommentEvent, Report, Sanction
+from comments.models import Comment, CommentEvent, Report
+from moderation import actions, sanctions
+from moderation.models import BlockedTerm, Sanction
 
 State = Comment.State
 CHANGELIST = "admin:comments_comment_changelist"
@@ -65,7 +66,7 @@ def test_each_row_shows_text_author_history_piece_reason_reports_and_link(
     moderating, held, reader, approve, post, moderator
 ):
     approve(post(reader, "An approved one.", target=held.target))
-    moderation.moderate(comment=post(reader, "A spam one."), action="spam", moderator=moderator)
+    actions.moderate(comment=post(reader, "A spam one."), action="spam", moderator=moderator)
     html = _html(moderating.get(reverse(CHANGELIST), {"queue": "pending"}))
     assert held.body in html
     assert "Curious Reader" in html
@@ -205,31 +206,31 @@ def test_sanction_authors_from_their_comments(moderating, moderator, held, reade
 
 
 def test_sanctions_are_listed_and_lifted_never_edited_or_deleted(moderating, moderator, reader):
-    ban = moderation.ban_commenter(user=reader, moderator=moderator, reason="Abuse")
-    url = reverse("admin:comments_sanction_changelist")
+    ban = sanctions.ban_commenter(user=reader, moderator=moderator, reason="Abuse")
+    url = reverse("admin:moderation_sanction_changelist")
     assert "Abuse" in _html(moderating.get(url))
-    assert moderating.get(reverse("admin:comments_sanction_add")).status_code == 403
+    assert moderating.get(reverse("admin:moderation_sanction_add")).status_code == 403
     response = moderating.post(
         url, {"action": "lift_selected", ACTION_CHECKBOX_NAME: [ban.pk], "index": 0}
     )
     assert response.status_code == 302
     ban.refresh_from_db()
     assert ban.lifted_by == moderator
-    delete = reverse("admin:comments_sanction_delete", args=[ban.pk])
+    delete = reverse("admin:moderation_sanction_delete", args=[ban.pk])
     assert moderating.post(delete, {"post": "yes"}).status_code == 403
 
 
 def test_moderators_keep_the_blocked_terms_and_switch_them_off(moderating):
-    add = reverse("admin:comments_blockedterm_add")
+    add = reverse("admin:moderation_blockedterm_add")
     assert moderating.post(add, {"term": "idiot", "is_active": "on"}).status_code == 302
     term = BlockedTerm.objects.get()
-    change = reverse("admin:comments_blockedterm_change", args=[term.pk])
+    change = reverse("admin:moderation_blockedterm_change", args=[term.pk])
     assert moderating.post(change, {"term": "idiot"}).status_code == 302  # unticked
     term.refresh_from_db()
     assert not term.is_active
-    delete = reverse("admin:comments_blockedterm_delete", args=[term.pk])
+    delete = reverse("admin:moderation_blockedterm_delete", args=[term.pk])
     assert moderating.post(delete, {"post": "yes"}).status_code == 403
-    domains = reverse("admin:comments_blockedemaildomain_add")
+    domains = reverse("admin:moderation_blockedemaildomain_add")
     assert (
         moderating.post(domains, {"domain": "Spam.Example", "is_active": "on"}).status_code == 302
     )
@@ -239,8 +240,8 @@ def test_moderators_keep_the_blocked_terms_and_switch_them_off(moderating):
 
 
 def test_the_audit_trail_is_on_the_comments_page_read_only(moderating, moderator, held):
-    moderation.moderate(comment=held, action="approve", moderator=moderator, reason="Fine.")
-    moderation.moderate(comment=held, action="feature", moderator=moderator)
+    actions.moderate(comment=held, action="approve", moderator=moderator, reason="Fine.")
+    actions.moderate(comment=held, action="feature", moderator=moderator)
     html = _html(moderating.get(reverse("admin:comments_comment_change", args=[held.pk])))
     assert "Audit trail" in html
     assert "system (first_comments)" in html
@@ -258,7 +259,7 @@ def test_the_change_form_refuses_a_stale_decision(moderating, held, second_moder
     page = _html(moderating.get(url))
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     assert hidden["seen_state"] == State.PENDING
-    moderation.moderate(comment=held, action="approve", moderator=second_moderator)
+    actions.moderate(comment=held, action="approve", moderator=second_moderator)
     response = moderating.post(url, {**hidden, "state": State.REJECTED, "reason": "Late."})
     assert response.status_code == 200
     assert "Already approved by Second Moderator" in _html(response)
@@ -345,7 +346,7 @@ def test_editors_read_comments_but_cannot_moderate(client, editor, held):
     assert held.state == State.PENDING
     assert response.status_code in (200, 302, 403)
     assert client.post(reverse("admin:comments_comment_undo")).status_code == 403
-    assert client.get(reverse("admin:comments_sanction_changelist")).status_code == 403
+    assert client.get(reverse("admin:moderation_sanction_changelist")).status_code == 403
 
 
 def test_readers_cannot_reach_the_admin(client, reader):

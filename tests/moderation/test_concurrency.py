@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from comments import moderation
 from comments.errors import CommentError
 from comments.models import Comment
+from moderation import actions
 from tests.moderation.roles import restore_staff_roles
 
 State = Comment.State
@@ -38,7 +38,7 @@ def test_simultaneous_decisions_record_one_and_tell_the_other(
         who, action = who_and_action
         try:
             barrier.wait(timeout=10)
-            moderation.moderate(
+            actions.moderate(
                 comment=Comment.objects.get(pk=held.pk),
                 action=action,
                 moderator=who,
@@ -69,7 +69,7 @@ def test_simultaneous_features_feature_once(moderator, second_moderator, publish
     def feature(who):
         try:
             barrier.wait(timeout=10)
-            moderation.moderate(comment=published, action="feature", moderator=who)
+            actions.moderate(comment=published, action="feature", moderator=who)
             return "done"
         except CommentError as error:
             return error.message

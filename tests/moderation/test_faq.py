@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import delete_account
-from comments import services
+from comments import posting
 from comments.models import Comment
 from faq.models import FaqItem
 from faq.services import PromotionError, promote_comment_to_faq
@@ -18,7 +18,7 @@ State = Comment.State
 @pytest.fixture
 def question(trusted, piece):
     """A published question whose reader agreed to be credited."""
-    return services.post_comment(
+    return posting.post_comment(
         target=piece,
         author=trusted,
         body="Does *ASEAN* have a common position on North Korea?",
@@ -56,7 +56,7 @@ def test_promoting_makes_a_draft_on_the_piece_crediting_the_reader(question, edi
 
 
 def test_no_credit_unless_the_reader_agreed(trusted, piece, editor):
-    shy = services.post_comment(target=piece, author=trusted, body="Is this legal?").comment
+    shy = posting.post_comment(target=piece, author=trusted, body="Is this legal?").comment
     with pytest.raises(PromotionError, match="did not agree"):
         promote_comment_to_faq(comment=shy, editor=editor, credit=True)
     item, _ = promote_comment_to_faq(comment=shy, editor=editor, credit=False)
@@ -108,7 +108,7 @@ def test_an_editor_promotes_from_the_admin_answers_and_publishes(
 def test_an_uncredited_question_still_says_where_it_came_from(
     client, trusted, piece, editor, piece_url
 ):
-    comment = services.post_comment(target=piece, author=trusted, body="Why now?").comment
+    comment = posting.post_comment(target=piece, author=trusted, body="Why now?").comment
     item, _ = promote_comment_to_faq(comment=comment, editor=editor, credit=False)
     item.answer = "Because."
     item.is_published = True

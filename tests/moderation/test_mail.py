@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from comments import moderator_mail, services
+from comments import posting
 from comments.models import Comment
+from moderation import notifications
 
 State = Comment.State
 
@@ -51,7 +52,7 @@ def test_a_rolled_back_comment_mails_nobody(
 
     def post_then_fail():
         with transaction.atomic():
-            services.post_comment(target=piece, author=reader, body="Rolled back.")
+            posting.post_comment(target=piece, author=reader, body="Rolled back.")
             raise RuntimeError("rolled back")
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
@@ -124,11 +125,11 @@ def test_a_failed_send_is_tried_again_next_time(settings, reader, post, mailoutb
     def fail(*args, **kwargs):
         raise OSError("SMTP is down")
 
-    monkeypatch.setattr(moderator_mail, "_send", fail)
+    monkeypatch.setattr(notifications, "_send", fail)
     with pytest.raises(OSError, match="SMTP is down"):
-        moderator_mail.send_digest()
+        notifications.send_digest()
     comment.refresh_from_db()
     assert comment.moderators_alerted_at is None  # the claim was given back
     monkeypatch.undo()
-    assert moderator_mail.send_digest().announced == 1
+    assert notifications.send_digest().announced == 1
     assert len(mailoutbox) == 2

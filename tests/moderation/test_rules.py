@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import moderation, rules, services
-from comments.models import BlockedEmailDomain, BlockedTerm, Comment, Sanction
-from comments.services import CommentError
+from comments import posting, reports
+from comments.errors import CommentError
+from comments.models import Comment
 from core.text import fold
+from moderation import actions, rules, sanctions
+from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 
 State = Comment.State
 
@@ -38,7 +40,7 @@ def assert_decided(comment: Comment, state: str, rule: str, reason: str) -> None
 
 
 def test_a_suspended_author_is_refused_saying_why_and_until_when(trusted, moderator, post):
-    sanction = moderation.suspend_commenter(
+    sanction = sanctions.suspend_commenter(
         user=trusted, moderator=moderator, days=7, reason="Personal attacks"
     )
     with pytest.raises(CommentError) as caught:
@@ -52,7 +54,7 @@ def test_a_suspended_author_is_refused_saying_why_and_until_when(trusted, modera
 
 
 def test_an_expired_suspension_no_longer_refuses(trusted, moderator, post):
-    sanction = moderation.suspend_commenter(
+    sanction = sanctions.suspend_commenter(
         user=trusted, moderator=moderator, days=1, reason="Cool down"
     )
     Sanction.objects.filter(pk=sanction.pk).update(until=timezone.now() - timedelta(minutes=1))
@@ -60,16 +62,16 @@ def test_an_expired_suspension_no_longer_refuses(trusted, moderator, post):
 
 
 def test_a_banned_author_is_refused_for_good_until_lifted(trusted, moderator, post):
-    ban = moderation.ban_commenter(user=trusted, moderator=moderator, reason="Spam network")
+    ban = sanctions.ban_commenter(user=trusted, moderator=moderator, reason="Spam network")
     with pytest.raises(CommentError, match=r"banned from commenting.*Spam network"):
         post(trusted, "Buy now.")
-    moderation.lift_sanction(sanction=ban, moderator=moderator)
+    sanctions.lift_sanction(sanction=ban, moderator=moderator)
     assert post(trusted, "Sorry.").state == State.APPROVED
 
 
 def test_a_ban_wins_over_a_suspension(trusted, moderator, post):
-    moderation.suspend_commenter(user=trusted, moderator=moderator, days=3, reason="First")
-    moderation.ban_commenter(user=trusted, moderator=moderator, reason="Then worse")
+    sanctions.suspend_commenter(user=trusted, moderator=moderator, days=3, reason="First")
+    sanctions.ban_commenter(user=trusted, moderator=moderator, reason="Then worse")
     with pytest.raises(CommentError, match="banned"):
         post(trusted, "Hello?")
 
@@ -77,17 +79,17 @@ def test_a_ban_wins_over_a_suspension(trusted, moderator, post):
 def test_a_sanctioned_reader_can_neither_edit_nor_report(trusted, second_trusted, moderator, post):
     mine = post(trusted, "Mine.")
     theirs = post(second_trusted, "Theirs.")
-    moderation.suspend_commenter(user=trusted, moderator=moderator, days=2, reason="Heat")
+    sanctions.suspend_commenter(user=trusted, moderator=moderator, days=2, reason="Heat")
     with pytest.raises(CommentError, match="suspended"):
-        services.edit_comment(comment=mine, editor=trusted, body="Changed.")
+        posting.edit_comment(comment=mine, editor=trusted, body="Changed.")
     with pytest.raises(CommentError, match="suspended"):
-        services.report_comment(comment=theirs, reporter=trusted, reason="spam")
+        reports.report_comment(comment=theirs, reporter=trusted, reason="spam")
 
 
 def test_a_suspended_reader_sees_why_on_the_page_with_their_text_kept(
     client, trusted, moderator, piece_url, post_url
 ):
-    moderation.suspend_commenter(user=trusted, moderator=moderator, days=7, reason="Insults")
+    sanctions.suspend_commenter(user=trusted, moderator=moderator, days=7, reason="Insults")
     client.force_login(trusted)
     response = client.post(post_url, {"body": "My carefully typed reply."})
     assert response["Location"] == f"{piece_url}#comment-form"
@@ -102,7 +104,7 @@ def test_a_suspended_reader_sees_why_on_the_page_with_their_text_kept(
 
 
 def test_a_filled_honeypot_is_spam(trusted, piece):
-    result = services.post_comment(
+    result = posting.post_comment(
         target=piece, author=trusted, body="Great post!", honeypot="http://spam.example"
     )
     assert result.decision == rules.Decision(State.SPAM, "Spam: honeypot field filled", "honeypot")
@@ -294,7 +296,7 @@ def test_a_recent_rejection_or_spam_loses_trust_for_the_window(
     piece.save()
     bad = post(veteran, "Rude words.")
     assert bad.is_public  # trusted so far
-    moderation.moderate(comment=bad, action="spam", moderator=moderator)
+    actions.moderate(comment=bad, action="spam", moderator=moderator)
     assert post(veteran, "After the spam.").held_reason == "Held: pre-moderated piece"
     # Outside the window, trust comes back.
     bad.events.filter(to_state=State.SPAM).update(
@@ -368,16 +370,16 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
     BlockedEmailDomain.objects.create(domain="example.com")  # the reader's domain
     body = "idiot https://x.example"
     # honeypot before blocked term, blocked term before links, links before domain …
-    caught = services.post_comment(target=piece, author=reader, body=body, honeypot="x")
+    caught = posting.post_comment(target=piece, author=reader, body=body, honeypot="x")
     assert caught.comment.events.get().rule == "honeypot"
     assert post(reader, body + " 1").events.get().rule == "blocked_term"
     assert post(reader, "https://x.example 2").events.get().rule == "links"
     assert post(reader, "plain 3").events.get().rule == "email_domain"
     BlockedEmailDomain.objects.update(is_active=False)
     assert post(reader, "plain 4").events.get().rule == "policy"  # not the first any more
-    moderation.ban_commenter(user=reader, moderator=moderator, reason="Enough")
+    sanctions.ban_commenter(user=reader, moderator=moderator, reason="Enough")
     with pytest.raises(CommentError, match="banned"):  # … and sanctions before all
-        services.post_comment(target=piece, author=reader, body=body, honeypot="x")
+        posting.post_comment(target=piece, author=reader, body=body, honeypot="x")
     assert [rule.__name__ for rule in rules.RULES] == [
         "refuse_sanctioned",
         "honeypot",
@@ -391,7 +393,7 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
 
 
 def test_a_bad_default_policy_fails_the_system_check(settings):
-    from comments.checks import moderation_settings
+    from moderation.checks import moderation_settings
 
     settings.COMMENTS_DEFAULT_POLICY = "hold-everything"
     settings.COMMENTS_MODERATOR_MAIL = "sometimes"

@@ -8,9 +8,10 @@ import html
 import pytest
 from django.urls import reverse
 
-from comments import moderation, services
+from comments import recommendations
 from comments.errors import CommentError
 from comments.models import Comment, Recommendation, Report
+from moderation import sanctions
 
 
 def _text(response) -> str:
@@ -22,11 +23,11 @@ def sanctioned(request, make_trusted, moderator):
     """A trusted reader (so their comments publish), then sanctioned, with `.sanction`."""
     user = make_trusted("sanctioned@example.com", display_name="Old Name")
     if request.param == "suspension":
-        user.sanction = moderation.suspend_commenter(
+        user.sanction = sanctions.suspend_commenter(
             user=user, moderator=moderator, days=7, reason="Insults in the thread"
         )
     else:
-        user.sanction = moderation.ban_commenter(
+        user.sanction = sanctions.ban_commenter(
             user=user, moderator=moderator, reason="A spam network"
         )
     return user
@@ -60,10 +61,10 @@ def test_recommending_and_taking_it_back_are_refused(client, sanctioned, others_
 
 def test_the_services_refuse_them_too(sanctioned, others_comment):
     with pytest.raises(CommentError):
-        services.recommend_comment(comment=others_comment, user=sanctioned)
+        recommendations.recommend_comment(comment=others_comment, user=sanctioned)
     Recommendation.objects.create(comment=others_comment, user=sanctioned)
     with pytest.raises(CommentError):
-        services.unrecommend_comment(comment=others_comment, user=sanctioned)
+        recommendations.unrecommend_comment(comment=others_comment, user=sanctioned)
     assert Recommendation.objects.filter(user=sanctioned).count() == 1
 
 
@@ -114,7 +115,7 @@ def test_the_piece_tells_them_before_they_type(client, sanctioned, piece, others
 def test_a_lifted_sanction_gives_everything_back(
     client, sanctioned, moderator, piece, others_comment
 ):
-    moderation.lift_sanction(sanction=sanctioned.sanction, moderator=moderator)
+    sanctions.lift_sanction(sanction=sanctioned.sanction, moderator=moderator)
     client.force_login(sanctioned)
     page = _text(client.get(piece.get_absolute_url()))
     assert 'id="comment-body"' in page

@@ -23,19 +23,18 @@ SETUP = (
     loopback.SIGNED_IN
     + """
 from articles.models import Article
-from comments import services
 piece = Article.objects.get(slug="north-korea-southeast-asia-strategy")
 writer, _ = signed_in("writer@example.org", "Writer")
-held = services.post_comment(target=piece, author=writer, body="Held until approved.").comment
+held = posting.post_comment(target=piece, author=writer, body="Held until approved.").comment
 reader, session_key = signed_in("reader@example.org", "Reader")
 print(held.pk, session_key)
 """
 )
 
 APPROVE = """
-from comments import services
 from comments.models import Comment
-services.change_state(comment=Comment.objects.get(pk=PK), to_state=Comment.State.APPROVED)
+from comments import posting, states
+states.change_state(comment=Comment.objects.get(pk=PK), to_state=Comment.State.APPROVED)
 """
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from comments import moderation
 from comments.models import Comment
+from moderation import sanctions
 from tests.comments.conftest import (  # noqa: F401 - fixtures shared with the comments tests
     approve,
     make_trusted,
@@ -42,7 +42,7 @@ def superuser(make_user):
 @pytest.fixture
 def suspended_reader(make_user, moderator):
     user = make_user("suspended@example.com", display_name="Suspended Reader")
-    moderation.suspend_commenter(
+    sanctions.suspend_commenter(
         user=user, moderator=moderator, days=7, reason="Cooling off after a flame war."
     )
     return user

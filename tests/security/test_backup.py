@@ -18,14 +18,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from articles.models import Article
-from comments import services
 
 user = get_user_model().objects.create_user("keeper", "keeper@example.org", "pw-123456789")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 piece = Article.objects.create(
     title="Kept piece", slug="kept", standfirst="s", body="b", status="published"
 )
-services.post_comment(target=piece, author=user, body="Written before the backup.")
+posting.post_comment(target=piece, author=user, body="Written before the backup.")
 
 # Another process's write, not yet committed, while the backup runs.
 other = sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
@@ -35,7 +34,7 @@ call_command("backup_sqlite", sys.argv[1])
 other.rollback()
 other.close()
 
-services.post_comment(target=piece, author=user, body="Written after the backup.")
+posting.post_comment(target=piece, author=user, body="Written after the backup.")
 Article.objects.create(
     title="Later piece", slug="later", standfirst="s", body="b", status="published"
 )
@@ -48,6 +47,7 @@ django.setup()
 from django.test import Client
 from articles.models import Article
 from comments.models import Comment, CommentEvent
+from comments import posting
 client = Client(HTTP_HOST="example.org")
 print(json.dumps({
     "pieces": list(Article.objects.order_by("slug").values_list("slug", "title")),

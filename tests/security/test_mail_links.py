@@ -8,7 +8,7 @@ import pytest
 from django.core.checks import run_checks
 from django.urls import reverse
 
-from comments import services
+from comments import posting, states
 
 SITE = "https://meridian.example"
 FOREIGN = {"HTTP_HOST": "localhost:31337"}
@@ -51,8 +51,8 @@ def test_moderator_and_reply_mail_link_to_the_site_url(
 ):  # fmt: skip
     settings.COMMENTS_MODERATOR_MAIL = "each"
     author = make_user("author@example.com", display_name="First Voice", notify_on_reply=True)
-    original = services.post_comment(target=piece, author=author, body="The original.").comment
-    services.change_state(comment=original, to_state="approved", actor=moderator)
+    original = posting.post_comment(target=piece, author=author, body="The original.").comment
+    states.change_state(comment=original, to_state="approved", actor=moderator)
     mailoutbox.clear()
     client.force_login(reader)
     url = reverse("comments:post", kwargs={"target_id": piece.pk})

@@ -28,10 +28,12 @@ from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
 from articles.models import Article
-from comments import services
-from comments.models import BlockedEmailDomain, BlockedTerm, Comment, Sanction
+from comments import posting, states
+from comments.models import Comment
 from core.roles import EDITORS
 from faq.models import FaqItem
+from moderation import sanctions
+from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 
 pytestmark = pytest.mark.django_db
 State = Comment.State
@@ -292,14 +294,14 @@ def world(settings, make_user, make_article, make_topic, make_author, moderator,
     with reversion.create_revision():
         piece.save()
         faq = FaqItem.objects.create(question="Why?", answer="Because.", article=piece)
-    theirs = services.post_comment(target=piece, author=other, body="Their published view.").comment
-    services.change_state(comment=theirs, to_state=State.APPROVED, actor=moderator)
-    pending_theirs = services.post_comment(
+    theirs = posting.post_comment(target=piece, author=other, body="Their published view.").comment
+    states.change_state(comment=theirs, to_state=State.APPROVED, actor=moderator)
+    pending_theirs = posting.post_comment(
         target=piece, author=other, body="Their pending view."
     ).comment
-    services.change_state(comment=pending_theirs, to_state=State.PENDING, actor=moderator)
-    queued = services.post_comment(target=piece, author=other, body="Waiting in line.").comment
-    services.change_state(comment=queued, to_state=State.PENDING, actor=moderator)
+    states.change_state(comment=pending_theirs, to_state=State.PENDING, actor=moderator)
+    queued = posting.post_comment(target=piece, author=other, body="Waiting in line.").comment
+    states.change_state(comment=queued, to_state=State.PENDING, actor=moderator)
     on_draft = Comment.objects.create(target=draft, author=other, body="x", state=State.APPROVED)
     sanction = services_suspend(suspended, moderator)
     w = {
@@ -351,9 +353,8 @@ def world(settings, make_user, make_article, make_topic, make_author, moderator,
 
 
 def services_suspend(user, moderator) -> Sanction:
-    from comments import moderation
 
-    return moderation.suspend_commenter(
+    return sanctions.suspend_commenter(
         user=user, moderator=moderator, days=7, reason="Cooling off."
     )
 

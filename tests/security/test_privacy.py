@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import delete_account
-from comments import privacy, services, throttle
+from comments import posting, privacy, states, throttle
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_address_hashes_are_blanked_after_the_retention_period(settings, make_us
     author = make_user()
     now = timezone.now()
     old, recent = (
-        services.post_comment(target=piece, author=author, body=text, ip_hash="a" * 64).comment
+        posting.post_comment(target=piece, author=author, body=text, ip_hash="a" * 64).comment
         for text in ("Old comment.", "Recent comment.")
     )
     Comment.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=31))
@@ -94,7 +94,7 @@ def test_address_hashes_are_blanked_after_the_retention_period(settings, make_us
 
 def test_the_purge_command_reports_and_takes_a_shorter_period(capsys, make_user, piece):
     author = make_user()
-    comment = services.post_comment(
+    comment = posting.post_comment(
         target=piece, author=author, body="Hello.", ip_hash="b" * 64
     ).comment
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(days=2))
@@ -114,13 +114,13 @@ def history(make_user, piece, approve, moderator):
     """A reader with comments in several states (one edited), and someone else's comment."""
     reader = make_user("exporter@example.com", display_name="Exporter")
     other = make_user("other@example.com", display_name="Other")
-    first = approve(services.post_comment(target=piece, author=reader, body="First.").comment)
-    services.edit_comment(comment=first, editor=reader, body="First, corrected.")
-    pending = services.post_comment(target=piece, author=reader, body="Second, pending.").comment
-    services.change_state(comment=pending, to_state=State.PENDING, actor=moderator)
-    gone = services.post_comment(target=piece, author=reader, body="Third, withdrawn.").comment
-    services.withdraw_comment(comment=gone, actor=reader)
-    services.post_comment(target=piece, author=other, body="Someone else's words.")
+    first = approve(posting.post_comment(target=piece, author=reader, body="First.").comment)
+    posting.edit_comment(comment=first, editor=reader, body="First, corrected.")
+    pending = posting.post_comment(target=piece, author=reader, body="Second, pending.").comment
+    states.change_state(comment=pending, to_state=State.PENDING, actor=moderator)
+    gone = posting.post_comment(target=piece, author=reader, body="Third, withdrawn.").comment
+    posting.withdraw_comment(comment=gone, actor=reader)
+    posting.post_comment(target=piece, author=other, body="Someone else's words.")
     return reader, [first, pending, gone]
 
 
@@ -163,8 +163,8 @@ def test_the_export_costs_the_same_queries_however_many_comments(
     client.force_login(reader)
     client.get(reverse("accounts:export"))  # warm the session
     for n in range(12):
-        comment = services.post_comment(target=piece, author=reader, body=f"Comment {n}.").comment
-        services.edit_comment(comment=comment, editor=reader, body=f"Comment {n}, edited.")
+        comment = posting.post_comment(target=piece, author=reader, body=f"Comment {n}.").comment
+        posting.edit_comment(comment=comment, editor=reader, body=f"Comment {n}, edited.")
     with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:export"))
     assert len(json.loads(response.content)["comments"]) == 12
@@ -186,9 +186,9 @@ def test_deleting_an_account_anonymises_its_comments_and_threads_keep_their_shap
 ):
     leaving = make_user("leaving@example.com", display_name="Leaving Reader")
     staying = make_user("staying@example.com", display_name="Staying Reader")
-    parent = approve(services.post_comment(target=piece, author=leaving, body="My view.").comment)
+    parent = approve(posting.post_comment(target=piece, author=leaving, body="My view.").comment)
     reply = approve(
-        services.post_comment(
+        posting.post_comment(
             target=piece, author=staying, body="I disagree.", parent=parent
         ).comment
     )

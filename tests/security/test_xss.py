@@ -32,10 +32,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Topic
-from comments import moderator_mail, queues, services
-from comments.models import BlockedTerm, Comment, Report, Sanction
+from comments import posting, reports, states
+from comments.models import Comment, Report
 from core.roles import MODERATORS
 from faq.models import FaqItem
+from moderation import notifications, queues
+from moderation.models import BlockedTerm, Sanction
 
 from .html_safety import assert_safe, check_html, json_scripts
 from .xss_payloads import BIDI_CONTROLS, PAYLOADS
@@ -103,31 +105,24 @@ def _build_arena() -> dict:
     replier = _user("replier@example.com", display_name="Replier")
     reporter = _user("reporter@example.com", display_name="Reporter")
     owner = _user("owner@example.com", display_name="Owner of pending comments")
-    base = "http://testserver/"
     comments, pending = [], []
     with TestCase.captureOnCommitCallbacks(execute=True):
         for n, payload in enumerate(PAYLOADS):
             author = _user(
                 f"commenter{n}@example.com", display_name=payload.text[:50], notify_on_reply=True
             )
-            comment = services.post_comment(
-                target=piece, author=author, body=payload.text, base_url=base
+            comment = posting.post_comment(target=piece, author=author, body=payload.text).comment
+            states.change_state(comment=comment, to_state=State.APPROVED, actor=moderator)
+            reply = posting.post_comment(
+                target=piece, author=replier, body=payload.text, parent=comment
             ).comment
-            services.change_state(comment=comment, to_state=State.APPROVED, actor=moderator)
-            reply = services.post_comment(
-                target=piece, author=replier, body=payload.text, parent=comment, base_url=base
-            ).comment
-            services.change_state(
-                comment=reply, to_state=State.APPROVED, actor=moderator, base_url=base
-            )
-            services.report_comment(
+            states.change_state(comment=reply, to_state=State.APPROVED, actor=moderator)
+            reports.report_comment(
                 comment=comment, reporter=reporter, reason=Report.Reason.OTHER, details=payload.text
             )
             FaqItem.objects.create(question=payload.text[:300], answer=payload.text, article=piece)
             pending.append(
-                services.post_comment(
-                    target=piece, author=owner, body=payload.text, base_url=base
-                ).comment
+                posting.post_comment(target=piece, author=owner, body=payload.text).comment
             )
             comments.append(comment)
     assert all(c.state == State.PENDING for c in pending)
@@ -147,7 +142,7 @@ def world(django_db_setup, django_db_blocker):
     overrides = override_settings(
         COMMENTS_PER_PAGE=1000,
         ARTICLES_PER_PAGE=1000,
-        COMMENTS_MODERATOR_MAIL=moderator_mail.EACH,
+        COMMENTS_MODERATOR_MAIL=notifications.EACH,
         COMMENTS_REPORT_THRESHOLD=0,
     )
     overrides.enable()
@@ -256,8 +251,8 @@ def test_the_feed_is_well_formed_and_its_html_summaries_are_inert(client, pieces
 def test_hostile_query_strings_are_never_echoed_as_markup(client, make_article, make_user):
     piece = make_article("A quiet piece", slug="quiet", publish_at=timezone.now())
     author = make_user("quiet@example.com", display_name="Quiet")
-    comment = services.post_comment(target=piece, author=author, body="One comment.").comment
-    services.change_state(comment=comment, to_state=State.APPROVED)
+    comment = posting.post_comment(target=piece, author=author, body="One comment.").comment
+    states.change_state(comment=comment, to_state=State.APPROVED)
     piece_url = piece.get_absolute_url()
     # Comments' HTML is cached per query string, with the reader's address filled in later.
     signed_in = Client()
@@ -405,7 +400,7 @@ def test_mail_is_plain_text_with_single_line_subjects(arena, mailoutbox):
     assert len(moderator_mails) >= len(PAYLOADS)
     assert len(reply_mails) == len(PAYLOADS)
     Comment.objects.update(moderators_alerted_at=None)
-    moderator_mail.send_digest()  # the digest too
+    notifications.send_digest()  # the digest too
     assert any("digest" in m.body or "review queue" in m.body for m in mailoutbox)
     for message in [*arena["mail"], *mailoutbox]:
         _assert_plain_text_mail(message)

@@ -36,9 +36,9 @@ SETUP = (
 import json
 from django.contrib.auth.models import Group
 from articles.models import Article
-from comments import services
 from comments.models import Comment
 from core.roles import MODERATORS
+from comments import posting, states
 
 piece = Article.objects.get(slug="north-korea-southeast-asia-strategy")
 moderator, moderator_key = signed_in("moderator@stack.invalid", "Stack Moderator", is_staff=True)
@@ -46,15 +46,15 @@ moderator.groups.add(Group.objects.get(name=MODERATORS))
 writer, _ = signed_in("writer@stack.invalid", "Stack Writer")
 held = []
 for n in range(TRIALS):
-    comment = services.post_comment(
+    comment = posting.post_comment(
         target=piece, author=writer, body=f"Held until approved, number {n}."
     ).comment
     if comment.state != Comment.State.PENDING:
-        services.change_state(comment=comment, to_state=Comment.State.PENDING)
+        states.change_state(comment=comment, to_state=Comment.State.PENDING)
     held.append(comment.pk)
 reader, reader_key = signed_in("reader@stack.invalid", "Stack Reader")
-mine = services.post_comment(target=piece, author=reader, body="Only Stack Reader sees this.")
-services.change_state(comment=mine.comment, to_state=Comment.State.PENDING)
+mine = posting.post_comment(target=piece, author=reader, body="Only Stack Reader sees this.")
+states.change_state(comment=mine.comment, to_state=Comment.State.PENDING)
 posters = [signed_in(f"poster{n}@stack.invalid", f"Poster {n}")[1] for n in range(4)]
 print(json.dumps({
     "piece": piece.pk, "held": held, "moderator": moderator_key, "reader": reader_key,

@@ -7,7 +7,7 @@ a/r/s/f to approve, reject, mark as spam, feature, u to undo) and sends the same
 with fetch(), answered here with JSON and the comment's new HTML, without a reload.
 
 Only the Moderators group (comments.change_comment) gets in: signed-out visitors are sent
-to sign in, everyone else is refused (403). Every action is `comments.moderation`'s, as
+to sign in, everyone else is refused (403). Every action is `moderation.actions`'s, as
 in the admin.
 """
 
@@ -20,19 +20,20 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import moderation, queues
-from .errors import CommentError
-from .models import Comment
+from comments.errors import CommentError
+from comments.models import Comment
+from core.redirects import safe_next
+
+from . import actions, queues
 
 PER_PAGE = 20
 
 
 def moderator_required(view):
     return login_required(
-        permission_required(moderation.MODERATE_PERMISSION, raise_exception=True)(view)
+        permission_required(actions.MODERATE_PERMISSION, raise_exception=True)(view)
     )
 
 
@@ -41,14 +42,14 @@ class Item:
     """One comment on the queue page, with what its buttons and notes need."""
 
     comment: Comment
-    actions: list[moderation.Action]
+    actions: list[actions.Action]
     reasons: list[tuple[str, int]]
 
     @classmethod
     def of(cls, comment: Comment) -> "Item":
         return cls(
             comment=comment,
-            actions=moderation.available_actions(
+            actions=actions.available_actions(
                 comment, open_reports=getattr(comment, "open_report_count", 0)
             ),
             reasons=queues.report_reasons(comment),
@@ -68,15 +69,6 @@ def _tabs(current: queues.Queue | None, *, one: bool) -> list[dict]:
         }
         for key, queue in queues.QUEUES.items()
     ]
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -180,22 +172,21 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one action to one comment, as the moderator saw it (`state`)."""
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
     action = request.POST.get("action", "")
-    back = _safe_next(request, reverse("moderation:queue"))
+    back = safe_next(request, reverse("moderation:queue"))
     status = 200
     try:
-        moderation.moderate(
+        actions.moderate(
             comment=comment,
             action=action,
             moderator=request.user,
             expected_state=request.POST.get("state") or None,
             reason=request.POST.get("reason", ""),
-            base_url=request.build_absolute_uri("/"),
         )
     except CommentError as error:
         ok, message = False, error.message
         status = 409 if error.code == "conflict" else 400
     else:
-        spec = moderation.ACTIONS[action]
+        spec = actions.ACTIONS[action]
         ok = True
         message = f"Comment by {comment.author.public_name} {spec.done}. Press u to undo."
     if _wants_json(request):
@@ -212,11 +203,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def undo(request: HttpRequest) -> HttpResponse:
     """Undo the moderator's last action (a whole bulk action)."""
-    back = _safe_next(request, reverse("moderation:queue"))
+    back = safe_next(request, reverse("moderation:queue"))
     try:
-        result = moderation.undo_last_action(
-            moderator=request.user, base_url=request.build_absolute_uri("/")
-        )
+        result = actions.undo_last_action(moderator=request.user)
     except CommentError as error:
         ok, message, undone = False, error.message, []
     else:

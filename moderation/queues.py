@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Comment, Report
+from comments.models import Comment, Report
 
 State = Comment.State
 

@@ -1,12 +1,13 @@
-"""What moderators do: decide on comments, one by one or in bulk, undo, and sanction.
+"""What moderators do: decide on comments, one by one or in bulk, and undo.
 
 The admin and the queue page (/moderation/) both call these functions, and these call the
-services that write (`services.change_state`, `set_featured`, `dismiss_reports`), so every
+comments' own writes (`comments.states.change_state`, `set_featured`,
+`comments.reports.dismiss_reports`), so every
 decision is recorded the same way, with its moderator.
 
 Each action takes the state the moderator saw (`expected_state`, from the page). If the
 comment moved on in the meantime, nothing changes and `CommentError` tells them what
-happened ("Already approved by Sam at 14:05."); see `services.change_state`.
+happened (`comments.errors.Conflict`); see `comments.states.change_state`.
 
 One action, on one comment or many, is one batch of events: `undo_last_action` reverts
 the moderator's latest batch, through the same services, recording the undo as events
@@ -15,21 +16,17 @@ that point at what they revert.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
-from . import services
-from .errors import CommentError
-from .models import Comment, CommentEvent, Sanction
+from comments import reports, states
+from comments.errors import CommentError
+from comments.models import Comment, CommentEvent
 
 State = Comment.State
 Kind = CommentEvent.Kind
 MODERATE_PERMISSION = "comments.change_comment"
-SANCTION_PERMISSION = "comments.add_sanction"
-MAX_SUSPENSION_DAYS = 3650
 REASON_MAX_LENGTH = 1000
 
 
@@ -110,7 +107,6 @@ def moderate(
     moderator,
     expected_state: str | None = None,
     reason: str = "",
-    base_url: str = "",
     batch: uuid.UUID | None = None,
 ) -> CommentEvent:
     """Apply `action` to `comment` for `moderator`; return the recorded event.
@@ -132,7 +128,7 @@ def moderate(
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         seen = expected_state or locked.state
         if locked.state != seen:
-            raise services.conflict(locked)
+            raise states.conflict(locked)
         if spec.to_state is None:
             if locked.state not in spec.from_states:
                 raise CommentError(
@@ -140,7 +136,7 @@ def moderate(
                     f"{locked.get_state_display().lower()}.",
                     code="not_public",
                 )
-            event = services.set_featured(
+            event = states.set_featured(
                 comment=locked,
                 featured=spec.name == FEATURE,
                 actor=moderator,
@@ -149,26 +145,25 @@ def moderate(
             )
         elif spec.to_state == locked.state:
             # Approving a published comment: keep it and dismiss its open reports.
-            if not services.open_reports(locked).exists():
-                raise services.conflict(locked, kinds=(Kind.STATE, Kind.DISMISS))
-            event = services.dismiss_reports(
+            if not reports.open_reports(locked).exists():
+                raise states.conflict(locked, kinds=(Kind.STATE, Kind.DISMISS))
+            event = reports.dismiss_reports(
                 comment=locked, actor=moderator, reason=reason, batch=batch
             )
         elif locked.state not in spec.from_states:
             # E.g. approving a rejected comment (that is "restore"): say how it got there.
-            raise services.conflict(locked)
+            raise states.conflict(locked)
         else:
-            event = services.change_state(
+            event = states.change_state(
                 comment=locked,
                 to_state=spec.to_state,
                 actor=moderator,
                 reason=reason,
                 expected_state=locked.state,
                 batch=batch,
-                base_url=base_url,
             )
             # A decision on the comment deals with what readers reported.
-            services.resolve_reports(locked, event)
+            reports.resolve_reports(locked, event)
     comment.state = locked.state
     comment.is_featured, comment.featured_at = locked.is_featured, locked.featured_at
     return event
@@ -181,23 +176,21 @@ def set_state(
     moderator,
     expected_state: str | None = None,
     reason: str = "",
-    base_url: str = "",
 ) -> CommentEvent | None:
     """Any change of state a moderator makes by choosing the state (the admin's form)."""
     check_moderator(moderator)
     reason = clean_reason(reason)
     with transaction.atomic():
-        event = services.change_state(
+        event = states.change_state(
             comment=comment,
             to_state=to_state,
             actor=moderator,
             reason=reason,
             expected_state=expected_state,
             batch=uuid.uuid4(),
-            base_url=base_url,
         )
         if event is not None:
-            services.resolve_reports(comment, event)
+            reports.resolve_reports(comment, event)
     return event
 
 
@@ -208,9 +201,7 @@ class BulkResult:
     batch: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-def moderate_many(
-    *, comments, action: str, moderator, reason: str = "", base_url: str = ""
-) -> BulkResult:
+def moderate_many(*, comments, action: str, moderator, reason: str = "") -> BulkResult:
     """Apply `action` to each comment that it applies to; say why for the others.
 
     One batch: `undo_last_action` reverts it whole. Each comment is its own transaction,
@@ -225,7 +216,6 @@ def moderate_many(
                 action=action,
                 moderator=moderator,
                 reason=reason,
-                base_url=base_url,
                 batch=result.batch,
             )
         except CommentError as error:
@@ -293,7 +283,7 @@ def last_action(moderator) -> list[CommentEvent]:
     )
 
 
-def undo_last_action(*, moderator, base_url: str = "") -> UndoResult:
+def undo_last_action(*, moderator) -> UndoResult:
     """Revert `moderator`'s last action (all of a bulk action), where the comments are still
     as the action left them. Raises CommentError when there is nothing to undo."""
     check_moderator(moderator)
@@ -305,7 +295,7 @@ def undo_last_action(*, moderator, base_url: str = "") -> UndoResult:
     for event in events:
         try:
             with transaction.atomic():
-                _undo(event, moderator=moderator, batch=batch, base_url=base_url)
+                _undo(event, moderator=moderator, batch=batch)
         except CommentError as error:
             result.refused.append((event, error.message))
         else:
@@ -319,11 +309,11 @@ def undo_last_action(*, moderator, base_url: str = "") -> UndoResult:
     return result
 
 
-def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID, base_url: str) -> None:
+def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID) -> None:
     comment = event.comment
     reason = f"Undo of {_undo_name(event)} by {moderator.public_name}."
     if event.kind in (Kind.FEATURE, Kind.UNFEATURE):
-        services.set_featured(
+        states.set_featured(
             comment=comment,
             featured=event.kind == Kind.UNFEATURE,
             actor=moderator,
@@ -332,11 +322,11 @@ def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID, base_url: str) ->
             undoes=event,
         )
     elif event.kind == Kind.DISMISS:
-        services.reopen_dismissed_reports(
+        reports.reopen_dismissed_reports(
             dismissal=event, actor=moderator, reason=reason, batch=batch
         )
     else:
-        services.change_state(
+        states.change_state(
             comment=comment,
             to_state=event.from_state,
             actor=moderator,
@@ -344,104 +334,5 @@ def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID, base_url: str) ->
             expected_state=event.to_state,
             batch=batch,
             undoes=event,
-            base_url=base_url,
         )
-        services.reopen_reports(event)
-
-
-# Sanctions ---------------------------------------------------------------------------
-
-
-def _sanction(
-    *,
-    user,
-    moderator,
-    kind: str,
-    reason: str,
-    until,
-    reject_waiting: bool,
-    base_url: str,
-) -> Sanction:
-    check_moderator(moderator, SANCTION_PERMISSION)
-    reason = clean_reason(reason)
-    if not reason:
-        raise CommentError(
-            "Give a reason: the commenter reads it when they try to post.",
-            code="reason",
-            field="reason",
-        )
-    if user.pk == moderator.pk:
-        raise CommentError("You can't sanction yourself.", code="forbidden")
-    with transaction.atomic():
-        sanction = Sanction.objects.create(
-            user=user, kind=kind, reason=reason, until=until, created_by=moderator
-        )
-        if reject_waiting:
-            waiting = list(Comment.objects.filter(author_id=user.pk, state=State.PENDING))
-            moderate_many(
-                comments=waiting,
-                action=REJECT,
-                moderator=moderator,
-                reason=f"Rejected with the author’s {sanction.get_kind_display().lower()}: "
-                f"{reason}",
-                base_url=base_url,
-            )
-    return sanction
-
-
-def suspend_commenter(
-    *,
-    user,
-    moderator,
-    days: int,
-    reason: str,
-    reject_waiting: bool = False,
-    base_url: str = "",
-) -> Sanction:
-    """`user` may not post, edit or report for `days` days; they are told why and until when."""
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= MAX_SUSPENSION_DAYS:
-        raise CommentError(
-            f"A suspension lasts from 1 to {MAX_SUSPENSION_DAYS} days; for longer, ban.",
-            code="days",
-            field="days",
-        )
-    return _sanction(
-        user=user,
-        moderator=moderator,
-        kind=Sanction.Kind.SUSPENSION,
-        reason=reason,
-        until=timezone.now() + timedelta(days=days),
-        reject_waiting=reject_waiting,
-        base_url=base_url,
-    )
-
-
-def ban_commenter(
-    *, user, moderator, reason: str, reject_waiting: bool = False, base_url: str = ""
-) -> Sanction:
-    """`user` may not post, edit or report until a moderator lifts the ban."""
-    return _sanction(
-        user=user,
-        moderator=moderator,
-        kind=Sanction.Kind.BAN,
-        reason=reason,
-        until=None,
-        reject_waiting=reject_waiting,
-        base_url=base_url,
-    )
-
-
-def lift_sanction(*, sanction: Sanction, moderator) -> Sanction:
-    check_moderator(moderator, SANCTION_PERMISSION)
-    with transaction.atomic():
-        updated = Sanction.objects.filter(pk=sanction.pk, lifted_at__isnull=True).update(
-            lifted_at=timezone.now(), lifted_by=moderator
-        )
-        if not updated:
-            raise CommentError("This sanction was already lifted.", code="conflict")
-    sanction.refresh_from_db()
-    return sanction
+        reports.reopen_reports(event)

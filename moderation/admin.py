@@ -1,10 +1,11 @@
 """Moderation in the admin: queues, actions one by one or in bulk, undo, sanctions, lists.
 
-Every change goes through `comments.moderation` (and from there the services that record
+Every change goes through `moderation.actions` (and from there comments' own writes,
+which record
 it): the admin never saves a comment's fields itself, adds nothing and deletes nothing.
 The history of a comment (its `CommentEvent`s) is shown read-only on its page.
 
-The changelist costs the same queries whatever the number of rows (see `comments.queues`):
+The changelist costs the same queries whatever the number of rows (see `moderation.queues`):
 the queue counts, the page with its joins and subqueries, and the open reports.
 """
 
@@ -17,28 +18,19 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from . import moderation, queues, services
-from .errors import CommentError
-from .models import (
-    BlockedEmailDomain,
-    BlockedTerm,
-    Comment,
-    CommentEvent,
-    CommentRevision,
-    Report,
-    Sanction,
-)
+from comments import states
+from comments.errors import CommentError
+from comments.models import Comment, CommentEvent, CommentRevision, Report
+from core.redirects import safe_next
+
+from . import actions, queues, sanctions
+from .models import BlockedEmailDomain, BlockedTerm, Sanction
 
 State = Comment.State
 BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
 
 
 # The comment's own page: a change of state with a reason -------------------------------
@@ -82,7 +74,7 @@ class CommentAdminForm(forms.ModelForm):
             self.add_error("reason", "Say why the comment is removed; its author will see it.")
         seen = cleaned.get("seen_state")
         if "state" in self.changed_data and seen and seen != self.initial.get("state"):
-            self.add_error(None, services.conflict(self.instance).message)
+            self.add_error(None, states.conflict(self.instance).message)
         return cleaned
 
 
@@ -105,7 +97,7 @@ class SanctionForm(forms.Form):
     days = forms.IntegerField(
         label="Days (for a suspension)",
         min_value=1,
-        max_value=moderation.MAX_SUSPENSION_DAYS,
+        max_value=sanctions.MAX_SUSPENSION_DAYS,
         initial=7,
         required=False,
     )
@@ -414,7 +406,7 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # nothing a reader wrote is destroyed; remove it instead
 
     def has_sanction_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(moderation.SANCTION_PERMISSION)
+        return request.user.has_perm(sanctions.SANCTION_PERMISSION)
 
     def has_promote_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("faq.add_faqitem")
@@ -427,13 +419,12 @@ class CommentAdmin(admin.ModelAdmin):
         if "state" not in form.changed_data:
             return
         try:
-            moderation.set_state(
+            actions.set_state(
                 comment=obj,
                 to_state=form.cleaned_data["state"],
                 moderator=request.user,
                 expected_state=form.cleaned_data.get("seen_state") or None,
                 reason=form.cleaned_data.get("reason", ""),
-                base_url=_base_url(request),
             )
         except CommentError as error:
             messages.error(request, error.message)
@@ -441,14 +432,13 @@ class CommentAdmin(admin.ModelAdmin):
     # Actions, on the list and on a comment's page --------------------------------------
 
     def _act(self, request: HttpRequest, queryset, action: str, reason: str = "") -> None:
-        spec = moderation.ACTIONS[action]
+        spec = actions.ACTIONS[action]
         try:
-            result = moderation.moderate_many(
+            result = actions.moderate_many(
                 comments=list(queryset),
                 action=action,
                 moderator=request.user,
                 reason=reason,
-                base_url=_base_url(request),
             )
         except CommentError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -466,27 +456,27 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve", permissions=["change"], location=BOTH)
     def approve_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.APPROVE)
+        self._act(request, queryset, actions.APPROVE)
 
     @admin.action(description="Reject", permissions=["change"], location=BOTH)
     def reject_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.REJECT)
+        self._act(request, queryset, actions.REJECT)
 
     @admin.action(description="Mark as spam", permissions=["change"], location=BOTH)
     def spam_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.SPAM)
+        self._act(request, queryset, actions.SPAM)
 
     @admin.action(description="Restore (publish again)", permissions=["change"], location=BOTH)
     def restore_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.RESTORE)
+        self._act(request, queryset, actions.RESTORE)
 
     @admin.action(description="Feature (editors' pick)", permissions=["change"], location=BOTH)
     def feature_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.FEATURE)
+        self._act(request, queryset, actions.FEATURE)
 
     @admin.action(description="Unfeature", permissions=["change"], location=BOTH)
     def unfeature_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, moderation.UNFEATURE)
+        self._act(request, queryset, actions.UNFEATURE)
 
     def _confirm_page(self, request: HttpRequest, queryset, template: str, form, **context):
         action_field = next(
@@ -515,7 +505,7 @@ class CommentAdmin(admin.ModelAdmin):
     def remove_selected(self, request: HttpRequest, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            self._act(request, queryset, moderation.REMOVE, reason=form.cleaned_data["reason"])
+            self._act(request, queryset, actions.REMOVE, reason=form.cleaned_data["reason"])
             return None
         return self._confirm_page(
             request,
@@ -536,21 +526,19 @@ class CommentAdmin(admin.ModelAdmin):
             for author in authors.values():
                 try:
                     if data["kind"] == "ban":
-                        sanction = moderation.ban_commenter(
+                        sanction = sanctions.ban_commenter(
                             user=author,
                             moderator=request.user,
                             reason=data["reason"],
                             reject_waiting=data["reject_waiting"],
-                            base_url=_base_url(request),
                         )
                     else:
-                        sanction = moderation.suspend_commenter(
+                        sanction = sanctions.suspend_commenter(
                             user=author,
                             moderator=request.user,
                             days=data["days"],
                             reason=data["reason"],
                             reject_waiting=data["reject_waiting"],
-                            base_url=_base_url(request),
                         )
                 except CommentError as error:
                     self.message_user(
@@ -612,17 +600,14 @@ class CommentAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         try:
-            result = moderation.undo_last_action(
-                moderator=request.user, base_url=_base_url(request)
-            )
+            result = actions.undo_last_action(moderator=request.user)
         except CommentError as error:
             self.message_user(request, error.message, messages.WARNING)
         else:
             self.message_user(request, result.message, messages.SUCCESS)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("admin:comments_comment_changelist")
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(
+            safe_next(request, reverse("admin:comments_comment_changelist"))
+        )
 
 
 # Sanctions and the lists moderators keep -------------------------------------------------
@@ -684,7 +669,7 @@ class SanctionAdmin(admin.ModelAdmin):
         lifted = 0
         for sanction in queryset:
             try:
-                moderation.lift_sanction(sanction=sanction, moderator=request.user)
+                sanctions.lift_sanction(sanction=sanction, moderator=request.user)
             except CommentError as error:
                 self.message_user(request, f"{sanction}: {error.message}", messages.WARNING)
             else:

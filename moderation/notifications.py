@@ -18,14 +18,15 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment
+from comments.signals import comment_waiting
 from core import tasks
 from core.roles import MODERATORS
-
-from .models import Comment
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,8 @@ def recipients() -> list[str]:
     )
 
 
-def _absolute(path: str, base_url: str = "") -> str:
-    # SITE_URL only: `base_url`, the request's address until now, is a Host header a
-    # client chooses. Still accepted, unused, by callers and tasks already queued.
+def _absolute(path: str) -> str:
+    # SITE_URL, never the request's Host header: a client chooses that.
     return f"{settings.SITE_URL}{path}"
 
 
@@ -75,14 +75,16 @@ def _release(comment_ids, claimed_at) -> None:
     )
 
 
-def comment_waits(comment: Comment, *, base_url: str = "") -> None:
-    """Called inside the transaction that made `comment` wait: a task that mails moderators,
-    enqueued with that transaction (core.tasks.enqueue); the request never waits on SMTP."""
+@receiver(comment_waiting, dispatch_uid="moderation.comment_waits")
+def comment_waits(sender, *, comment: Comment, **kwargs) -> None:
+    """Sent inside the transaction that made `comment` wait (comments.signals): a task that
+    mails moderators, enqueued with that transaction (core.tasks.enqueue); the request never
+    waits on SMTP."""
     if settings.COMMENTS_MODERATOR_MAIL == EACH:
-        tasks.enqueue(announce_waiting_comment, comment_id=comment.pk, base_url=base_url)
+        tasks.enqueue(announce_waiting_comment, comment_id=comment.pk)
 
 
-def alert_moderators(*, comment_id: int, base_url: str = "") -> bool:
+def alert_moderators(*, comment_id: int) -> bool:
     """Queue one mail per moderator that the comment waits, unless it no longer does or was
     announced. The claim and the mails' tasks are made in one transaction: either the
     comment is announced and every mail is on its way, or neither. Each mail then retries
@@ -99,21 +101,21 @@ def alert_moderators(*, comment_id: int, base_url: str = "") -> bool:
         (comment,) = _waiting([comment_id])
         context = {
             "comment": comment,
-            "review_url": _absolute(reverse("moderation:item", args=[comment.pk]), base_url),
-            "queue_url": _absolute(reverse("moderation:queue"), base_url),
+            "review_url": _absolute(reverse("moderation:item", args=[comment.pk])),
+            "queue_url": _absolute(reverse("moderation:queue")),
             "SITE_NAME": settings.SITE_NAME,
         }
-        subject = render_to_string("comments/email/moderation_subject.txt", context)
-        body = render_to_string("comments/email/moderation_body.txt", context)
+        subject = render_to_string("moderation/email/moderation_subject.txt", context)
+        body = render_to_string("moderation/email/moderation_body.txt", context)
         for message in _messages(subject, body, to):
             tasks.send_email.enqueue(tasks.message_data(message))
     return True
 
 
 @tasks.retried
-def announce_waiting_comment(*, comment_id: int, base_url: str = "") -> bool:
+def announce_waiting_comment(*, comment_id: int) -> bool:
     """The task: `alert_moderators` in the worker."""
-    return alert_moderators(comment_id=comment_id, base_url=base_url)
+    return alert_moderators(comment_id=comment_id)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class DigestResult:
     recipients: int
 
 
-def send_digest(*, base_url: str = "") -> DigestResult:
+def send_digest() -> DigestResult:
     """One mail listing the comments that wait and were not announced yet; nothing when
     there are none. Running it twice in a row sends one digest."""
     to = recipients()
@@ -153,18 +155,16 @@ def send_digest(*, base_url: str = "") -> DigestResult:
         total = waiting.count()
         listed = _waiting(mine[:DIGEST_MAX_LISTED])
         context = {
-            "comments": [
-                (c, _absolute(reverse("moderation:item", args=[c.pk]), base_url)) for c in listed
-            ],
+            "comments": [(c, _absolute(reverse("moderation:item", args=[c.pk]))) for c in listed],
             "new": len(mine),
             "unlisted": len(mine) - len(listed),
             "waiting": total,
-            "queue_url": _absolute(reverse("moderation:queue"), base_url),
+            "queue_url": _absolute(reverse("moderation:queue")),
             "SITE_NAME": settings.SITE_NAME,
         }
         _send(
-            render_to_string("comments/email/digest_subject.txt", context),
-            render_to_string("comments/email/digest_body.txt", context),
+            render_to_string("moderation/email/digest_subject.txt", context),
+            render_to_string("moderation/email/digest_body.txt", context),
             to,
         )
     except Exception:

@@ -2,8 +2,8 @@
 
 Each rule is a small function of the `Submission` that returns a `Decision` (the state the
 comment starts in, and the reason moderators read beside it) or None to pass to the next
-rule. A rule that refuses the post outright raises `CommentError`, saying why and until
-when. The last rule, the piece's policy, always decides, so `decide` always has an answer.
+rule. A rule that refuses the post outright raises `Sanctioned`, which tells the reader why
+and until when. The last rule, the piece's policy, always decides, so `decide` always has an answer.
 
 1. A suspended or banned author is refused, told why and until when.
 2. The honeypot field (invisible to people) was filled in: spam.
@@ -18,53 +18,53 @@ when. The last rule, the piece's policy, always decides, so `decide` always has 
 
 The decision is recorded on the comment's first `CommentEvent` (actor: none, `rule`: the
 rule's name, `reason`: the sentence below) and, when the comment is held, as its
-`held_reason`. `services.post_comment` is the only caller.
+`held_reason`. `SiteModerator` is how comments ask (COMMENTS_MODERATOR; see
+`comments.moderator`); `comments.posting.post_comment` is the only caller.
 """
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 
+from comments.errors import Sanctioned
+from comments.models import Comment
+from comments.moderator import Decision, Moderator, Submission
+from comments.targets import CommentTarget
 from core.text import fold, normalise_domain
 
-from .errors import CommentError
-from .models import BlockedEmailDomain, BlockedTerm, Comment, Sanction
-from .targets import FIRST_TIME, POST_MODERATE, PRE_MODERATE, CommentTarget, moderation_policy
+from .models import BlockedEmailDomain, BlockedTerm, Sanction
+from .sanctions import active_sanction
 
 State = Comment.State
 NEGATIVE_STATES = (State.REJECTED, State.SPAM, State.REMOVED)
 
+# How a piece's new comments are moderated (after the rules that apply everywhere): every
+# comment held, only first-time commenters' held, or none held. A piece says one of these
+# in its `moderation_policy`, or "default" (or nothing) for COMMENTS_DEFAULT_POLICY.
+PRE_MODERATE = "pre_moderate"
+FIRST_TIME = "first_time"
+POST_MODERATE = "post_moderate"
+POLICIES = (PRE_MODERATE, FIRST_TIME, POST_MODERATE)
+
 
 @dataclass(frozen=True)
-class Decision:
-    state: str
-    reason: str  # for moderators: "Held: 4 links (limit 2)"
-    rule: str  # the rule's name, recorded on the event
+class Policy:
+    name: str  # one of POLICIES
+    is_default: bool  # the site's default, not chosen for this piece
 
 
-@dataclass
-class Submission:
-    """A comment about to be posted, and what the rules may ask about its author."""
+def moderation_policy(target: CommentTarget) -> Policy:
+    """The policy for new comments on `target`: its own, or the site's default."""
+    chosen = getattr(target, "moderation_policy", "") or ""
+    if chosen in POLICIES:
+        return Policy(chosen, is_default=False)
+    return Policy(settings.COMMENTS_DEFAULT_POLICY, is_default=True)
 
-    author: object
-    target: CommentTarget
-    body: str
-    honeypot: str = ""
-    now: datetime = field(default_factory=timezone.now)
 
-    @cached_property
-    def history(self) -> dict[str, int]:
-        """The author's comments so far, and how many are published: one query."""
-        return Comment.objects.filter(author_id=self.author.pk).aggregate(
-            total=Count("pk"), published=Count("pk", filter=Q(state=State.APPROVED))
-        )
+# Blocked terms -----------------------------------------------------------------------
 
 
 def _term_pattern(term: str) -> str:
@@ -103,66 +103,13 @@ def _domain_and_parents(email: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
-# Sanctions ---------------------------------------------------------------------------
-
-
-def active_sanction(user, now: datetime | None = None) -> Sanction | None:
-    """The sanction in force on `user`: a ban before any suspension, else the longest."""
-    if not getattr(user, "pk", None):
-        return None
-    sanctions = list(Sanction.objects.active(now).filter(user_id=user.pk))
-    if not sanctions:
-        return None
-    bans = [s for s in sanctions if s.kind == Sanction.Kind.BAN]
-    return bans[0] if bans else max(sanctions, key=lambda s: s.until)
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y, H:i T")
-
-
-def sanction_message(sanction: Sanction) -> str:
-    """What a sanctioned reader reads when they try to post."""
-    reason = sanction.reason.strip().rstrip(".")
-    if sanction.kind == Sanction.Kind.BAN:
-        return (
-            f"Your account is banned from commenting. The moderators’ reason: {reason}. "
-            "You can still read the discussion."
-        )
-    return (
-        f"Your account is suspended from commenting until {_when(sanction.until)}. "
-        f"The moderators’ reason: {reason}. You can post again after that; what you "
-        "wrote is kept below."
-    )
-
-
-def sanction_notice(sanction: Sanction) -> str:
-    """What a sanctioned reader reads in place of the comment box, before typing."""
-    reason = sanction.reason.strip().rstrip(".")
-    what = "post, reply, edit, recommend or report comments, or change your display name"
-    if sanction.kind == Sanction.Kind.BAN:
-        return (
-            f"Your account is banned from commenting. The moderators’ reason: {reason}. "
-            f"You can still read the discussion, but you can’t {what}."
-        )
-    return (
-        f"Your account is suspended from commenting until {_when(sanction.until)}. "
-        f"The moderators’ reason: {reason}. Until then you can read the discussion, but "
-        f"you can’t {what}."
-    )
-
-
-def check_not_sanctioned(user, now: datetime | None = None) -> None:
-    sanction = active_sanction(user, now)
-    if sanction is not None:
-        raise CommentError(sanction_message(sanction), code="sanctioned")
-
-
 # The rules, in order -----------------------------------------------------------------
 
 
 def refuse_sanctioned(s: Submission) -> Decision | None:
-    check_not_sanctioned(s.author, s.now)
+    sanction = active_sanction(s.author, s.now)
+    if sanction is not None:
+        raise Sanctioned(sanction=sanction)
     return None
 
 
@@ -280,3 +227,14 @@ def decide(submission: Submission) -> Decision:
         if decision is not None:
             return decision
     raise AssertionError("piece_policy always decides")  # pragma: no cover
+
+
+class SiteModerator(Moderator):
+    """This site's moderator (COMMENTS_MODERATOR): the rules above, and the sanctions
+    moderators hand out (moderation.actions)."""
+
+    def decide(self, submission: Submission) -> Decision:
+        return decide(submission)
+
+    def sanction(self, user, *, now: datetime | None = None) -> Sanction | None:
+        return active_sanction(user, now)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments import moderator_mail
+from moderation import notifications
 
 
 class Command(BaseCommand):
@@ -12,10 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        if settings.COMMENTS_MODERATOR_MAIL == moderator_mail.OFF:
+        if settings.COMMENTS_MODERATOR_MAIL == notifications.OFF:
             self.stdout.write("Moderator mail is off (COMMENTS_MODERATOR_MAIL=off).")
             return
-        result = moderator_mail.send_digest()
+        result = notifications.send_digest()
         if not result.recipients:
             self.stdout.write("No moderator has an email address: nothing sent.")
         elif result.announced:

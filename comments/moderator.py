@@ -1,0 +1,76 @@
+"""The moderator: whoever decides what happens to new comments, plugged in by a setting.
+
+As django-contrib-comments' moderation framework lets an app plug in, the comments app
+only asks; `COMMENTS_MODERATOR` names the class that answers (the `moderation` app's
+`moderation.rules.SiteModerator` on this site), and comments imports nothing of it:
+
+- `decide(submission)`: the state a new comment starts in, and the reason recorded for
+  moderators (or `Sanctioned`, refusing it);
+- `sanction(user)`: the sanction in force on a reader, if any, which stops every write a
+  reader makes (withdrawing their own comment excepted: it publishes nothing).
+
+Without a moderator of its own a site holds every comment for review and sanctions no one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Protocol
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Comment
+from .targets import CommentTarget
+
+State = Comment.State
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: str
+    reason: str  # for moderators: "Held: 4 links (limit 2)"
+    rule: str  # the rule's name, recorded on the event
+
+
+@dataclass
+class Submission:
+    """A comment about to be posted, and what a moderator may ask about its author."""
+
+    author: object
+    target: CommentTarget
+    body: str
+    honeypot: str = ""
+    now: datetime = field(default_factory=timezone.now)
+
+    @cached_property
+    def history(self) -> dict[str, int]:
+        """The author's comments so far, and how many are published: one query."""
+        return Comment.objects.filter(author_id=self.author.pk).aggregate(
+            total=Count("pk"), published=Count("pk", filter=Q(state=State.APPROVED))
+        )
+
+
+class Sanction(Protocol):
+    """What readers are told of a sanction in force (templates/comments/includes/sanction.txt)."""
+
+    reason: str
+    until: datetime | None  # None: a ban, until lifted
+    is_ban: bool
+
+
+class Moderator:
+    """The default: every comment waits for review; no reader is sanctioned."""
+
+    def decide(self, submission: Submission) -> Decision:
+        return Decision(State.PENDING, "Held: every comment is reviewed", "default")
+
+    def sanction(self, user, *, now: datetime | None = None) -> Sanction | None:
+        return None
+
+
+def moderator() -> Moderator:
+    """The site's moderator (COMMENTS_MODERATOR), read each time so that settings can change."""
+    return import_string(settings.COMMENTS_MODERATOR)()

@@ -1,0 +1,76 @@
+"""Moderation became an app of its own: its models moved out of `comments` with every row.
+
+A database at the schema before the move (comments 0005), holding comments, their events,
+sanctions and blocked terms and domains, is migrated to today's schema; every row is
+found where the new models look, and the Moderators group keeps its permissions on them.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from comments.models import Comment, CommentEvent
+from core.roles import MODERATORS
+from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
+from tests.moderation.roles import restore_staff_roles
+
+BEFORE_THE_MOVE = [("comments", "0005_posting_window")]
+
+
+def _migrate(targets) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return MigrationExecutor(connection)  # a fresh loader: the graph as it is now applied
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_moved_models_keep_every_row_and_their_permissions(make_user, make_article):
+    restore_staff_roles()  # a transactional test before this one may have flushed them
+    piece, reader, moderator = make_article(), make_user(), make_user()
+    old = _migrate(BEFORE_THE_MOVE).loader.project_state(BEFORE_THE_MOVE).apps
+    OldComment = old.get_model("comments", "Comment")
+    comment = OldComment.objects.create(
+        target_id=piece.pk, author_id=reader.pk, body="Kept.", body_html="<p>Kept.</p>"
+    )
+    old.get_model("comments", "CommentEvent").objects.create(
+        comment=comment, to_state="pending", reason="Held: first comment", rule="first_comments"
+    )
+    old.get_model("comments", "Sanction").objects.create(
+        user_id=reader.pk,
+        kind="suspension",
+        reason="Spam links.",
+        until=timezone.now() + timedelta(days=3),
+        created_by_id=moderator.pk,
+    )
+    old.get_model("comments", "BlockedTerm").objects.create(term="scam", note="From reports")
+    old.get_model("comments", "BlockedEmailDomain").objects.create(domain="spam.example")
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    _migrate(latest)
+
+    assert Comment.objects.get().body == "Kept."
+    assert CommentEvent.objects.get().rule == "first_comments"
+    sanction = Sanction.objects.get()
+    assert (sanction.user, sanction.created_by, sanction.reason) == (
+        reader,
+        moderator,
+        "Spam links.",
+    )
+    assert sanction.is_active()
+    assert list(BlockedTerm.objects.values_list("term", "note")) == [("scam", "From reports")]
+    assert list(BlockedEmailDomain.objects.values_list("domain", flat=True)) == ["spam.example"]
+    # The tables carry the new app's names, and moderators can still sanction.
+    assert Sanction._meta.db_table in connection.introspection.table_names()
+    moderators = Group.objects.get(name=MODERATORS)
+    assert moderators.permissions.filter(
+        content_type__app_label="moderation", codename="add_sanction"
+    ).exists()
+    moderator.groups.add(moderators)
+    moderator.is_staff = True
+    moderator.save()
+    moderator = type(moderator).objects.get(pk=moderator.pk)  # permissions read afresh
+    assert moderator.has_perm("moderation.add_sanction")
