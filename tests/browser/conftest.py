@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from comments import posting, recommendations, states
+from tests.moderation.roles import restore_staff_roles
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here by
 # the test (creating data, reading results) are still synchronous and safe.
@@ -73,39 +74,6 @@ def browser():
         browser.close()
 
 
-_PROJECT_APPS = {"core", "accounts", "articles", "faq", "comments"}
-
-
-_data_migrations: list = []
-
-
-def _rerun_data_migrations() -> None:
-    """Run the project's RunPython migrations (the staff groups and their permissions, the
-    cache table) again, in order, against the final migration state."""
-    from django.db import connection
-
-    if not _data_migrations:  # found once a session: the migrations do not change
-        from django.db.migrations.executor import MigrationExecutor
-        from django.db.migrations.operations.special import RunPython
-
-        loader = MigrationExecutor(connection).loader
-        apps = loader.project_state().apps
-        seen = set()
-        for leaf in sorted(loader.graph.leaf_nodes()):
-            for key in loader.graph.forwards_plan(leaf):
-                if key[0] in _PROJECT_APPS and key not in seen:
-                    seen.add(key)
-                    _data_migrations.extend(
-                        (operation.code, apps)
-                        for operation in loader.graph.nodes[key].operations
-                        if isinstance(operation, RunPython)
-                    )
-    for code, apps in _data_migrations:
-        # A real schema editor: core's 0002 creates the cache table (kept by the flush).
-        with connection.schema_editor() as schema_editor:
-            code(apps, schema_editor)
-
-
 @pytest.fixture(autouse=True)
 def _staff_groups(transactional_db):
     """Editors and Moderators come from data migrations, which the flush after each
@@ -115,7 +83,7 @@ def _staff_groups(transactional_db):
     from core.roles import EDITORS, MODERATORS
 
     if Group.objects.filter(name__in=[EDITORS, MODERATORS]).count() < 2:
-        _rerun_data_migrations()
+        restore_staff_roles()
 
 
 @pytest.fixture(autouse=True)

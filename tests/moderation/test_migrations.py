@@ -18,7 +18,7 @@ from core.roles import MODERATORS
 from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 from tests.moderation.roles import restore_staff_roles
 
-BEFORE_THE_MOVE = [("comments", "0005_posting_window")]
+BEFORE_THE_MOVE = [("comments", "0005_posting_window"), ("moderation", None)]  # None: no app yet
 
 
 def _migrate(targets) -> MigrationExecutor:
@@ -31,7 +31,7 @@ def _migrate(targets) -> MigrationExecutor:
 def test_the_moved_models_keep_every_row_and_their_permissions(make_user, make_article):
     restore_staff_roles()  # a transactional test before this one may have flushed them
     piece, reader, moderator = make_article(), make_user(), make_user()
-    old = _migrate(BEFORE_THE_MOVE).loader.project_state(BEFORE_THE_MOVE).apps
+    old = _migrate(BEFORE_THE_MOVE).loader.project_state(BEFORE_THE_MOVE[:1]).apps
     OldComment = old.get_model("comments", "Comment")
     comment = OldComment.objects.create(
         target_id=piece.pk, author_id=reader.pk, body="Kept.", body_html="<p>Kept.</p>"

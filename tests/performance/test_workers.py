@@ -23,6 +23,7 @@ SETUP = (
     loopback.SIGNED_IN
     + """
 from articles.models import Article
+from comments import posting
 piece = Article.objects.get(slug="north-korea-southeast-asia-strategy")
 writer, _ = signed_in("writer@example.org", "Writer")
 held = posting.post_comment(target=piece, author=writer, body="Held until approved.").comment
@@ -33,7 +34,7 @@ print(held.pk, session_key)
 
 APPROVE = """
 from comments.models import Comment
-from comments import posting, states
+from comments import states
 states.change_state(comment=Comment.objects.get(pk=PK), to_state=Comment.State.APPROVED)
 """
 

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from articles.models import Article
+from comments import posting
 
 user = get_user_model().objects.create_user("keeper", "keeper@example.org", "pw-123456789")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -47,7 +48,6 @@ django.setup()
 from django.test import Client
 from articles.models import Article
 from comments.models import Comment, CommentEvent
-from comments import posting
 client = Client(HTTP_HOST="example.org")
 print(json.dumps({
     "pieces": list(Article.objects.order_by("slug").values_list("slug", "title")),
