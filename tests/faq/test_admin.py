@@ -9,7 +9,7 @@ from reversion.models import Version
 from articles.models import Article
 from core.roles import EDITORS, MODERATORS
 from faq.models import FaqItem
-from tests.articles.conftest import admin_form_data
+from tests.admin_forms import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Security fixtures: the comment fixtures, every role of the site, and a clean cache."""
+"""Security fixtures: every role of the site, and production processes (the comment and
+FAQ fixtures are the root conftest's)."""
 
 import os
 import shutil
@@ -7,29 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from comments import moderation
 from comments.models import Comment
-from tests.comments.conftest import (  # noqa: F401 - fixtures shared with the comments tests
-    approve,
-    make_trusted,
-    other_piece,
-    piece,
-    post,
-    trusted,
-)
-from tests.faq.conftest import make_faq_item  # noqa: F401
 
 State = Comment.State
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(db):
-    """Rate limits, throttles and cached pages live in the shared cache: start clean."""
-    cache.clear()
-    yield
-    cache.clear()
+def _database(db):
+    """Every test here reads or writes the database."""
 
 
 @pytest.fixture
