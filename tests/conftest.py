@@ -242,17 +242,24 @@ def post_url(piece):
 # Caches --------------------------------------------------------------------------------
 
 
+# pytest-django's fixtures that give a test the database.
+_DATABASE = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_caches(django_db_setup, django_db_blocker):
-    """Each test starts and ends with both caches empty. Pages kept in this process's
-    memory outlive each test's database; the database cache (allauth's rate limits, version
-    stamps) is rolled back with a test's transaction, but what a transactional test (the
-    live server, threads) commits there survives the flush after it. The test database
-    (django_db_setup) exists first, so this never touches another database."""
+def _fresh_caches(request):
+    """Each test starts and ends with empty caches. Pages kept in this process's memory
+    outlive each test's database; the database cache (allauth's rate limits, version stamps)
+    is rolled back with a test's transaction, but what a transactional test (the live
+    server, threads) commits there survives the flush after it. Tests without the database
+    cannot have written to it, and never reach it from here."""
+    database = request.node.get_closest_marker("django_db") or _DATABASE & set(request.fixturenames)
+    if database:
+        request.getfixturevalue("db")  # the test's own access (transactional or not)
 
     def clear() -> None:
         caches["pages"].clear()
-        with django_db_blocker.unblock():
+        if database:
             caches["default"].clear()
 
     clear()
