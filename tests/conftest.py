@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import redis
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -270,22 +269,25 @@ def _fresh_caches(request):
 # Where rendered pages live: this process's memory (the default without REDIS_URL) or
 # Redis. Versions that key them are in the database either way. Tests of cached pages run
 # on both: `pytestmark = pytest.mark.usefixtures("page_cache")`.
-REDIS = "redis://127.0.0.1:6379/2"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis of this test process's own: clearing a Redis cache empties its whole database
+    (FLUSHDB), which on the shared 6379 would empty the pages of tests running beside."""
+    with own_redis("--appendonly", "no") as client:
+        yield f"redis://127.0.0.1:{client.connection_pool.connection_kwargs['port']}/0"
 
 
 @pytest.fixture(params=["memory", "redis"])
 def page_cache(request, settings):
     if request.param == "redis":
-        try:
-            redis.Redis.from_url(REDIS).ping()
-        except redis.ConnectionError:
-            pytest.fail("Redis must run on 127.0.0.1:6379 (it does on every machine here)")
         # A prefix of its own: Redis is not rolled back with the test's transaction.
         settings.CACHES = {
             **settings.CACHES,
             "pages": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS,
+                "LOCATION": request.getfixturevalue("redis_url"),
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             },
         }
