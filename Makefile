@@ -44,8 +44,9 @@ varnish:
 	  else echo "The stack needs Varnish: sudo apt-get install -y varnish varnish-modules" >&2; exit 1; fi; \
 	fi
 
+# PYTEST_ARGS: more options for pytest (.ci/run adds coverage).
 test: $(VENV)/.installed chromium varnish
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Varnish on 127.0.0.1:$${STACK_PORT:-8080} in front of two gunicorn nodes and the task
 # worker, in the foreground; Ctrl-C stops it all. DATABASE_URL and REDIS_URL when set,

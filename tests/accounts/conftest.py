@@ -4,7 +4,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 PASSWORD = "correct-horse-battery"
@@ -14,11 +13,8 @@ _LINK = re.compile(r"https?://testserver/\S+")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    """allauth keeps its rate limits in the shared cache; start each test without any."""
-    cache.clear()
-    yield
-    cache.clear()
+def _database(db):
+    """Every test here reads or writes accounts in the database."""
 
 
 def sign_in(client, email: str, password: str = PASSWORD, **extra):

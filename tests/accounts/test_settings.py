@@ -1,10 +1,13 @@
-"""allauth is configured with its current (65.x) setting names only."""
+"""allauth is configured with its current (65.x) setting names only, and the verification
+mail is not sent on every attempt."""
 
 import warnings
 
-from allauth.account import app_settings as account_settings
+import pytest
 from django.conf import settings
 from django.core import checks
+
+from .conftest import sign_in
 
 DEPRECATED = [
     "ACCOUNT_AUTHENTICATION_METHOD",
@@ -32,12 +35,20 @@ def test_allauths_checks_raise_nothing():
     assert [m for m in messages if "ACCOUNT" in m.msg or (m.id or "").startswith("account")] == []
 
 
-def test_the_configuration_readers_rely_on():
-    assert [method.value for method in account_settings.LOGIN_METHODS] == ["email"]
-    assert account_settings.EMAIL_VERIFICATION == "mandatory"
-    assert account_settings.PREVENT_ENUMERATION is True
-    assert account_settings.SIGNUP_FIELDS["email"] == {"required": True}
-    assert "username" not in account_settings.SIGNUP_FIELDS
-    limits = settings.ACCOUNT_RATE_LIMITS
-    for action in ("login", "login_failed", "signup", "confirm_email", "reset_password"):
-        assert limits[action], action
+# What readers rely on is tested by what they do, not by the settings' values: signing in by
+# email only (test_sign_in.py), mandatory verification (test_signup.py), no enumeration
+# (test_enumeration.py), the sign-in, sign-up and reset limits (test_sign_in.py,
+# test_password_reset.py, test_rate_limits.py), and the verification mail's, below.
+
+
+@pytest.mark.django_db
+def test_an_unverified_reader_gets_one_verification_mail_per_three_minutes(
+    client, make_user, mailoutbox, clock
+):
+    make_user("waiting@example.com", verified=False)
+    for _ in range(3):
+        assert sign_in(client, "waiting@example.com").status_code == 302
+    assert len(mailoutbox) == 1  # not a mail per attempt to someone else's inbox
+    clock(181)
+    sign_in(client, "waiting@example.com")
+    assert [mail.to for mail in mailoutbox] == [["waiting@example.com"]] * 2

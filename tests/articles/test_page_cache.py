@@ -6,10 +6,8 @@ and in Redis. The versions that key them are in the database either way.
 """
 
 import re
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
@@ -50,27 +48,6 @@ def get(client, piece, query: str = "", **headers):
     response = client.get(piece.get_absolute_url() + query, headers=headers)
     assert response.status_code == 200
     return response
-
-
-@pytest.fixture
-def purges(settings):
-    """A stand-in for the HTTP cache in front: records each PURGE's keys."""
-    received: list[set[str]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_PURGE(self):
-            received.append(set(self.headers["Surrogate-Key"].split()))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.HTTP_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}/"]
-    yield received
-    server.shutdown()
 
 
 # The same page for everyone ------------------------------------------------------------

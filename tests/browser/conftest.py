@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
 from comments import posting, recommendations, states
 from tests.moderation.roles import restore_staff_roles
@@ -90,15 +89,6 @@ def _staff_groups(transactional_db):
 def _site_url(live_server, settings):
     """Links in mail go to SITE_URL: here, the live server the browser talks to."""
     settings.SITE_URL = live_server.url
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(transactional_db):
-    """Cached pages and throttle counters live in the shared cache, which the database flush
-    between live-server tests does not empty: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _watch(page, base_url: str):

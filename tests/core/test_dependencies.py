@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from tests.conftest import _free_port, site_caches
+from tests.servers import free_port, site_caches
 
 
 @pytest.fixture
 def redis_down(settings):
     """The site's caches as settings.py builds them for a REDIS_URL where nothing listens."""
-    settings.CACHES = site_caches(REDIS_URL=f"redis://127.0.0.1:{_free_port()}/0")
+    settings.CACHES = site_caches(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
 
 
 @pytest.fixture

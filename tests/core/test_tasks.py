@@ -15,6 +15,7 @@ with the database backend and the worker run here in batch mode.
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import sqlite3
@@ -171,10 +172,24 @@ def _wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"waited {timeout} s for {what}")
 
 
+# One worker migrates the module's database once (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("tasks")
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A database with every migration applied, made once for the module; copied per test."""
+    database = tmp_path_factory.mktemp("tasks") / "migrated.sqlite3"
+    env = loopback.production_env("tasks", database_url=f"sqlite:///{database}")
+    loopback.manage(env, "migrate", "--no-input", "-v", "0")  # makes the cache table too
+    return database
+
+
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, migrated):
     """The site on a database of its own, its gunicorn's mail pointed at a silent server."""
     database = tmp_path / "site.sqlite3"
+    shutil.copyfile(migrated, database)
     logs = tmp_path / "logs"
     logs.mkdir()
     env = loopback.production_env(
@@ -186,8 +201,6 @@ def site(tmp_path):
         TASKS_RETRY_DELAY_SECONDS="0.5",  # then 1, 2, 4 s
         TASKS_MAX_ATTEMPTS="5",
     )
-    loopback.manage(env, "migrate", "--no-input", "-v", "0")
-    loopback.manage(env, "createcachetable")
     original_pk, session_key = loopback.manage(env, "shell", "-c", SETUP).split()[-2:]
     port = _free_port()
     with _silent_smtp() as silent_port:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -25,8 +24,11 @@ def question_texts(html: str) -> list[str]:
     return [q["text"] for q in visible_questions(html)]
 
 
-def test_url():
-    assert reverse("faq:index") == FAQ_URL
+def test_the_faq_answers_at_its_address_with_or_without_the_slash(client, make_faq_item):
+    make_faq_item("Where is the FAQ?")
+    typed = client.get("/faq")
+    assert (typed.status_code, typed.headers["Location"]) == (301, FAQ_URL)
+    assert "Where is the FAQ?" in faq_page(client)
 
 
 def test_groups_by_piece_newest_first_then_site_wide(client, make_article, make_faq_item):

@@ -19,10 +19,6 @@ def test_answer_is_rendered_through_the_article_pipeline_when_saved(make_faq_ite
     assert item.answer_html == "<p>Revised.</p>"
 
 
-def test_answer_html_is_not_editable():
-    assert not FaqItem._meta.get_field("answer_html").editable
-
-
 def test_published_excludes_unpublished_items_and_items_of_unpublished_pieces(
     make_article, make_faq_item, draft_and_scheduled
 ):
@@ -48,10 +44,15 @@ def test_topics_and_on_topic_count_each_item_once(make_topic, make_article, make
     assert list(FaqItem.objects.published().topics()) == [first, second]
 
 
-def test_str_and_urls(make_article, make_faq_item):
+def test_an_items_link_leads_to_the_page_that_shows_it(client, make_article, make_faq_item):
     piece = make_article(slug="a-piece")
     on_piece = make_faq_item("On the piece?", article=piece)
     site_wide = make_faq_item("Site-wide?")
     assert str(on_piece) == "On the piece?"
     assert on_piece.get_absolute_url() == f"/articles/a-piece/#faq-{on_piece.pk}"
     assert site_wide.get_absolute_url() == f"/faq/#faq-{site_wide.pk}"
+    for item in (on_piece, site_wide):
+        page, anchor = item.get_absolute_url().split("#")
+        html = client.get(page).content.decode()
+        assert f'id="{anchor}"' in html
+        assert item.question in html

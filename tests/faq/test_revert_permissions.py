@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from faq.models import FaqItem
-from tests.articles.conftest import admin_form_data
+from tests.admin_forms import admin_form_data
 
 LAUNCH_GUIDE = "effectiveness-of-international-sanctions"
 

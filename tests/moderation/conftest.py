@@ -1,33 +1,17 @@
-"""Moderation fixtures: the comment fixtures (tests/comments/conftest.py), and a few more."""
+"""Moderation fixtures: the comment fixtures are the root conftest's; a few more here."""
 
 import pytest
-from django.core.cache import cache
 
 from comments import reports
 from comments.models import Comment
 from core.roles import MODERATORS
-from tests.comments import conftest as comments_fixtures
-
-# The comment fixtures, shared with tests/comments (a conftest only reaches its own folder).
-approve = comments_fixtures.approve
-make_trusted = comments_fixtures.make_trusted
-other_piece = comments_fixtures.other_piece
-piece = comments_fixtures.piece
-piece_url = comments_fixtures.piece_url
-post = comments_fixtures.post
-post_url = comments_fixtures.post_url
-second_trusted = comments_fixtures.second_trusted
-trusted = comments_fixtures.trusted
 
 State = Comment.State
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(db):
-    """Throttle counters and cached pages live in the shared cache; each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
+def _database(db):
+    """Every test here reads or writes comments in the database."""
 
 
 @pytest.fixture

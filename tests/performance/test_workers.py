@@ -6,10 +6,12 @@ as a moderator's action would, approves a comment. Every later answer from eithe
 shows it: nothing in one worker's memory outlives a change made elsewhere.
 """
 
+import shutil
 import socket
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import redis
@@ -59,16 +61,29 @@ def _pages(port: int, cookie: str, count: int = 24) -> list[str]:
         return list(pool.map(get, range(count)))
 
 
+# One worker prepares the site once for both tests (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("workers")
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory) -> Path:
+    """A database as a release leaves it (schema, launch content), made once; copied per test."""
+    database = tmp_path_factory.mktemp("workers") / "prepared.sqlite3"
+    loopback.prepare_site(loopback.production_env("workers", database_url=f"sqlite:///{database}"))
+    return database
+
+
 @pytest.mark.parametrize("page_cache", ["redis", "memory"])
-def test_a_change_shows_at_once_in_every_worker(tmp_path, page_cache):
+def test_a_change_shows_at_once_in_every_worker(tmp_path, prepared, page_cache):
     prefix = f"workers-test-{uuid.uuid4().hex}"  # nothing from an earlier run
+    database = tmp_path / "site.sqlite3"
+    shutil.copyfile(prepared, database)
     env = loopback.production_env(
         "workers",
-        database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        database_url=f"sqlite:///{database}",
         REDIS_URL=REDIS if page_cache == "redis" else "",
         CACHE_KEY_PREFIX=prefix,
     )
-    loopback.prepare_site(env)
     held_pk, session_key = loopback.manage(env, "shell", "-c", SETUP).split()[-2:]
     port = _free_port()
     server = loopback.start_gunicorn(env, port=port, workers=2)

@@ -1,4 +1,5 @@
-"""Security fixtures: the comment fixtures, every role of the site, and a clean cache."""
+"""Security fixtures: every role of the site, and production processes (the comment and
+FAQ fixtures are the root conftest's)."""
 
 import os
 import shutil
@@ -7,29 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from comments.models import Comment
 from moderation import sanctions
-from tests.comments.conftest import (  # noqa: F401 - fixtures shared with the comments tests
-    approve,
-    make_trusted,
-    other_piece,
-    piece,
-    post,
-    trusted,
-)
-from tests.faq.conftest import make_faq_item  # noqa: F401
 
 State = Comment.State
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(db):
-    """Rate limits, throttles and cached pages live in the shared cache: start clean."""
-    cache.clear()
-    yield
-    cache.clear()
+def _database(db):
+    """Every test here reads or writes the database."""
 
 
 @pytest.fixture
@@ -98,7 +86,7 @@ def migrated_sqlite(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("sqlite") / "migrated.sqlite3"
     code = (
         "import django; django.setup(); from django.core.management import call_command;"
-        "call_command('migrate', verbosity=0); call_command('createcachetable')"
+        "call_command('migrate', verbosity=0)"  # the cache table with it
     )
     result = run_python(code, env=production_env(database))
     assert result.returncode == 0, result.stderr[-3000:]

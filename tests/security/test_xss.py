@@ -42,7 +42,8 @@ from moderation.models import BlockedTerm, Sanction
 from .html_safety import assert_safe, check_html, json_scripts
 from .xss_payloads import BIDI_CONTROLS, PAYLOADS
 
-pytestmark = pytest.mark.django_db
+# One worker builds the module's world once (`--dist loadgroup`), not each worker its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("xss")]
 State = Comment.State
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 

@@ -98,6 +98,10 @@ def wait_until(check, *, timeout: float = 60) -> None:  # generous: a loaded CI 
         time.sleep(0.1)
 
 
+# One worker starts the stack once (`--dist loadgroup`), not each worker its own.
+pytestmark = pytest.mark.xdist_group("stack")
+
+
 @pytest.fixture(scope="module")
 def site():
     if not Path(stack.VARNISHD).exists():

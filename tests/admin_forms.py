@@ -1,4 +1,4 @@
-import pytest
+"""The POST data of a Django admin change page, for tests that send a page back."""
 
 
 def admin_form_data(response, **changes) -> dict:
@@ -26,13 +26,3 @@ def admin_form_data(response, **changes) -> dict:
                     data[inline_form.add_prefix(name)] = value
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def admin_post():
-    """GET an admin change page, then POST it back with some fields changed."""
-
-    def post(client, url: str, **changes):
-        return client.post(url, admin_form_data(client.get(url), **changes))
-
-    return post
