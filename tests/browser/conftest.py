@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 
 from comments import posting, recommendations, states
-from tests.moderation.roles import restore_staff_roles
+from tests.roles import restore_staff_roles
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here by
 # the test (creating data, reading results) are still synchronous and safe.

@@ -14,7 +14,7 @@ from articles.models import Article
 from comments import posting
 from comments.models import Comment
 from core.roles import MODERATORS
-from tests.moderation.roles import restore_staff_roles
+from tests.roles import restore_staff_roles
 
 
 @pytest.mark.browser

@@ -42,6 +42,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import posting
 from core import tasks
+from tests.roles import restore_staff_roles
 from tools import loopback
 from tools.smtp_sink import Sink
 
@@ -368,8 +369,6 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
 def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
     client, settings, database_queue, make_user, make_article, mailoutbox
 ):
-    from tests.moderation.roles import restore_staff_roles
-
     restore_staff_roles()  # a transactional test before this one may have flushed them
     settings.COMMENTS_MODERATOR_MAIL = "each"
     make_user("first.moderator@example.org", groups=["Moderators"], is_staff=True)

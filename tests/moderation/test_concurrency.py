@@ -15,7 +15,7 @@ from django.db import connection
 from comments.errors import CommentError
 from comments.models import Comment
 from moderation import actions
-from tests.moderation.roles import restore_staff_roles
+from tests.roles import restore_staff_roles
 
 State = Comment.State
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from comments.models import Comment, CommentEvent
 from core.roles import MODERATORS
 from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
-from tests.moderation.roles import restore_staff_roles
+from tests.roles import restore_staff_roles
 
 BEFORE_THE_MOVE = [("comments", "0005_posting_window"), ("moderation", None)]  # None: no app yet
 
