@@ -260,7 +260,7 @@ def discussion_context(
     )
     reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
     reply_node = (
-        next((n for n in selectors.walk(threads.nodes) if n.comment.pk == reply_to), None)
+        next((node for node in selectors.walk(threads.nodes) if node.comment.pk == reply_to), None)
         if signed_in and reply_to
         else None
     )
@@ -282,7 +282,7 @@ def discussion_context(
         error_code=draft.get("code", ""),
         sanction=sanction,
     )
-    render = partial(get_template(THREADS).render, {"d": discussion}, request)
+    render = partial(get_template(THREADS).render, {"discussion": discussion}, request)
     if threads.page.number != cpage:  # past the end: the page redirects, nothing to show
         discussion.threads_html = ""
     elif version and not discussion.reply_node:
