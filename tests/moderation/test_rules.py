@@ -388,7 +388,7 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
         "blocked_email_domain",
         "first_comments",
         "trusted_author",
-        "piece_policy",
+        "article_policy",
     ]
 
 
