@@ -31,13 +31,13 @@ EDITORIAL = ["site"]  # the in-app version every editorial change renews
 
 
 def _faq_keys(item: FaqItem) -> list[str]:
-    pieces = {item.article_id, getattr(item, "previous_article_id", None)} - {None}  # moved
-    return ["faq", *(f"faq-{pk}" for pk in pieces)]
+    articles = {item.article_id, getattr(item, "previous_article_id", None)} - {None}  # moved
+    return ["faq", *(f"faq-{pk}" for pk in articles)]
 
 
 # What each saved or deleted row touches.
 TOUCHES = {
-    Article: lambda piece: [f"article-{piece.pk}", "listing"],
+    Article: lambda article: [f"article-{article.pk}", "listing"],
     Topic: lambda topic: [f"topic-{topic.pk}", "topics", "listing"],
     Author: lambda author: [f"author-{author.pk}", "listing"],
     RelatedGuide: lambda link: [f"article-{link.article_id}", "listing"],

@@ -1,4 +1,4 @@
-"""Full-text search over published pieces.
+"""Full-text search over published parts.
 
 PostgreSQL: its full-text search, weighted (title > standfirst > body) and ranked.
 SQLite: every word must appear somewhere; title hits rank above standfirst above body.
@@ -62,13 +62,13 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     if not terms:
         return escape(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
-    pieces, last = [], 0
+    parts, last = [], 0
     for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()
-    pieces.append(escape(text[last:]))
-    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text was escaped above
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part was escaped above
 
 
 def excerpt(text: str, terms: list[str], length: int = EXCERPT_LENGTH) -> SafeString:

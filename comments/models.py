@@ -122,10 +122,6 @@ class Comment(models.Model):
         return f"comment-{self.pk}"
 
     @property
-    def is_public(self) -> bool:
-        return self.state == self.State.APPROVED
-
-    @property
     def is_live(self) -> bool:
         """Pending or published: its author may still edit or withdraw it."""
         return self.state in (self.State.PENDING, self.State.APPROVED)

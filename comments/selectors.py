@@ -223,8 +223,8 @@ class Node:
     @property
     def replying_to_other(self) -> bool:
         """Answered a comment deeper than the thread allows: say whom it answers."""
-        c = self.comment
-        return bool(c.in_reply_to_id) and c.in_reply_to_id != c.parent_id
+        comment = self.comment
+        return bool(comment.in_reply_to_id) and comment.in_reply_to_id != comment.parent_id
 
 
 def make_node(
@@ -267,7 +267,7 @@ class Threads:
         for (a page of threads kept as HTML needs none)."""
         roots = list(self.page.object_list)
         replies = (
-            Comment.objects.filter(root__in=[c.pk for c in roots])
+            Comment.objects.filter(root__in=[root.pk for root in roots])
             .select_related("author", "in_reply_to__author")
             .only(*REPLY_FIELDS)
             .order_by("created_at", "id")

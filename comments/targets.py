@@ -5,6 +5,9 @@ articles, "articles.Article"), as AUTH_USER_MODEL names the user model; the obje
 offer the attributes of `CommentTarget` below (`comments.checks` says so at start-up).
 Reading the target only through it keeps `comments` out of the internals of `articles`,
 which it never imports.
+
+"Target" is the comments app's word for the article (readers call it a piece): inside
+comments the code says target, everywhere else article.
 """
 
 from dataclasses import dataclass

@@ -68,7 +68,11 @@ def _save_draft(
     if not request.user.is_authenticated:
         request.session.set_expiry(DRAFT_SESSION_SECONDS)
         request.session[DRAFT_SESSION_MARK] = True
-    drafts = {k: v for k, v in request.session.get(_DRAFTS, {}).items() if k != str(target.pk)}
+    drafts = {
+        key: draft
+        for key, draft in request.session.get(_DRAFTS, {}).items()
+        if key != str(target.pk)
+    }
     drafts[str(target.pk)] = {
         "body": (body or "")[:_DRAFT_MAX_CHARS],
         "parent": parent_id,
@@ -112,7 +116,9 @@ def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
 def _clear_draft(request: HttpRequest, target: CommentTarget) -> None:
     drafts = request.session.get(_DRAFTS)
     if drafts and str(target.pk) in drafts:
-        request.session[_DRAFTS] = {k: v for k, v in drafts.items() if k != str(target.pk)}
+        request.session[_DRAFTS] = {
+            key: draft for key, draft in drafts.items() if key != str(target.pk)
+        }
 
 
 # URLs --------------------------------------------------------------------------------
@@ -171,7 +177,6 @@ class Discussion:
     target: CommentTarget
     status: DiscussionStatus
     signed_in: bool
-    can_post: bool  # signed in with a verified address
     needs_verification: bool
     sort: str
     page: Page
@@ -260,7 +265,7 @@ def discussion_context(
     )
     reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
     reply_node = (
-        next((n for n in selectors.walk(threads.nodes) if n.comment.pk == reply_to), None)
+        next((node for node in selectors.walk(threads.nodes) if node.comment.pk == reply_to), None)
         if signed_in and reply_to
         else None
     )
@@ -268,7 +273,6 @@ def discussion_context(
         target=target,
         status=threads.status,
         signed_in=signed_in,
-        can_post=verified and not sanction,
         needs_verification=signed_in and not verified,
         sort=threads.sort,
         page=threads.page,
@@ -282,7 +286,7 @@ def discussion_context(
         error_code=draft.get("code", ""),
         sanction=sanction,
     )
-    render = partial(get_template(THREADS).render, {"d": discussion}, request)
+    render = partial(get_template(THREADS).render, {"discussion": discussion}, request)
     if threads.page.number != cpage:  # past the end: the page redirects, nothing to show
         discussion.threads_html = ""
     elif version and not discussion.reply_node:

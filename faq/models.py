@@ -20,8 +20,8 @@ class FaqItemQuerySet(models.QuerySet):
         piece is visible is the articles app's rule, so it is asked, not repeated: through
         the foreign key, as faq (below articles) imports nothing of it.
         """
-        pieces = self.model.article.field.related_model.objects.published()
-        return self.marked_published().filter(Q(article__isnull=True) | Q(article__in=pieces))
+        articles = self.model.article.field.related_model.objects.published()
+        return self.marked_published().filter(Q(article__isnull=True) | Q(article__in=articles))
 
     def on_topic(self, topic) -> "FaqItemQuerySet":
         """Items on `topic`: tagged with it themselves, or on a piece tagged with it."""
@@ -34,7 +34,7 @@ class FaqItemQuerySet(models.QuerySet):
             Q(pk__in=self.values("topic")) | Q(pk__in=self.values("article__topics"))
         )
 
-    def by_piece(self) -> "FaqItemQuerySet":
+    def by_article(self) -> "FaqItemQuerySet":
         """The order of the FAQ page: newest piece first, site-wide items last.
 
         Within a group, the editors' order. With `regroup`/`groupby`, one group per piece.

@@ -20,7 +20,7 @@ def faq_index(request: HttpRequest) -> HttpResponse:
     topics = list(published.topics())
     slug = request.GET.get("topic", "").strip()
     topic = next((candidate for candidate in topics if candidate.slug == slug), None)
-    items = published.select_related("article").by_piece()
+    items = published.select_related("article").by_article()
     if topic is not None:
         items = items.on_topic(topic)
     items = list(items)

@@ -231,7 +231,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "text",
         "author_history",
-        "piece",
+        "article",
         "why_held",
         "report_summary",
         "status",
@@ -351,7 +351,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="Piece", ordering="target__title")
-    def piece(self, comment: Comment) -> str:
+    def article(self, comment: Comment) -> str:
         return comment.target.title
 
     @admin.display(description="Why held")

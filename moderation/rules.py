@@ -186,7 +186,7 @@ def trusted_author(s: Submission) -> Decision | None:
     )
 
 
-def piece_policy(s: Submission) -> Decision:
+def article_policy(s: Submission) -> Decision:
     policy = moderation_policy(s.target)
     note = " (site default)" if policy.is_default else ""
     if policy.name == POST_MODERATE:
@@ -216,7 +216,7 @@ RULES: list[Callable[[Submission], Decision | None]] = [
     blocked_email_domain,
     first_comments,
     trusted_author,
-    piece_policy,
+    article_policy,
 ]
 
 
@@ -226,7 +226,7 @@ def decide(submission: Submission) -> Decision:
         decision = rule(submission)
         if decision is not None:
             return decision
-    raise AssertionError("piece_policy always decides")  # pragma: no cover
+    raise AssertionError("article_policy always decides")  # pragma: no cover
 
 
 class SiteModerator(Moderator):

@@ -17,7 +17,7 @@ from articles.models import Article, Author, RelatedGuide, Topic
 from faq.models import FaqItem
 
 HERE = Path(__file__).resolve().parent
-PIECE_SLUG = "north-korea-southeast-asia-strategy"
+ARTICLE_SLUG = "north-korea-southeast-asia-strategy"
 GUIDE_SLUG = "effectiveness-of-international-sanctions"
 GUIDE_LINK_TEXT = "our guide on the effectiveness of international sanctions"
 FAQ_HEADING = "Frequently Asked Questions"
@@ -50,7 +50,7 @@ AUTHOR = (
 
 
 @dataclass
-class SeedPiece:
+class SeedArticle:
     title: str
     blocks: list[tuple[str, str]]  # ("h2" | "p", text), in reading order
     faq: list[tuple[str, str]]
@@ -71,7 +71,7 @@ class LoadReport:
     kept: list[str] = field(default_factory=list)
 
 
-def parse_seed(text: str) -> SeedPiece:
+def parse_seed(text: str) -> SeedArticle:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     title, rest = lines[0], lines[1:]
     faq_at = rest.index(FAQ_HEADING)
@@ -81,11 +81,11 @@ def parse_seed(text: str) -> SeedPiece:
         (question.removeprefix("Q:").strip(), answer.removeprefix("A:").strip())
         for question, answer in zip(faq_lines[::2], faq_lines[1::2], strict=True)
     ]
-    return SeedPiece(title=title, blocks=blocks, faq=faq, prompt=prompt)
+    return SeedArticle(title=title, blocks=blocks, faq=faq, prompt=prompt)
 
 
-def read_seed() -> SeedPiece:
-    return parse_seed((HERE / f"{PIECE_SLUG}.txt").read_text(encoding="utf-8"))
+def read_seed() -> SeedArticle:
+    return parse_seed((HERE / f"{ARTICLE_SLUG}.txt").read_text(encoding="utf-8"))
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -95,11 +95,11 @@ def _escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def seed_markdown(piece: SeedPiece) -> str:
+def seed_markdown(seed: SeedArticle) -> str:
     """The piece as Markdown: its words unchanged, its headings as ##, one link added."""
     guide_url = reverse("articles:detail", kwargs={"slug": GUIDE_SLUG})
     parts = []
-    for kind, text in piece.blocks:
+    for kind, text in seed.blocks:
         text = _escape_markdown(text)
         if kind == "h2":
             parts.append(f"## {text}")
@@ -158,9 +158,9 @@ def load() -> tuple[LoadReport, Article]:
         guide.authors.set([author])
 
     seed = read_seed()
-    piece, piece_created = _article(
+    article, created = _article(
         report,
-        PIECE_SLUG,
+        ARTICLE_SLUG,
         {
             "title": seed.title,
             "kind": Article.Kind.ANALYSIS,
@@ -171,15 +171,15 @@ def load() -> tuple[LoadReport, Article]:
             "discussion_prompt": seed.prompt,
         },
     )
-    if piece_created:
-        piece.topics.set(topics.values())
-        piece.authors.set([author])
-        RelatedGuide.objects.create(article=piece, guide=guide, position=0)
-    _faq(report, piece, seed.faq)
-    return report, piece
+    if created:
+        article.topics.set(topics.values())
+        article.authors.set([author])
+        RelatedGuide.objects.create(article=article, guide=guide, position=0)
+    _faq(report, article, seed.faq)
+    return report, article
 
 
-def _faq(report: LoadReport, piece: Article, faq: list[tuple[str, str]]) -> None:
+def _faq(report: LoadReport, article: Article, faq: list[tuple[str, str]]) -> None:
     """The seed's questions as the piece's FAQ items, in the seed's order.
 
     They are created only when the piece has no FAQ items at all, published or not. From
@@ -188,14 +188,14 @@ def _faq(report: LoadReport, piece: Article, faq: list[tuple[str, str]]) -> None
     items at all, which editors cannot do since they unpublish rather than delete, would
     get the seed's four again.)
     """
-    if piece.faq_items.exists():
-        report.kept.append(f"FAQ of {piece.slug}")
+    if article.faq_items.exists():
+        report.kept.append(f"FAQ of {article.slug}")
         return
     with reversion.create_revision():
         reversion.set_comment("Launch FAQ loaded.")
         for position, (question, answer) in enumerate(faq, start=1):
             # The question is plain text; the answer is Markdown, so its words are escaped.
             FaqItem.objects.create(
-                article=piece, question=question, answer=_escape_markdown(answer), order=position
+                article=article, question=question, answer=_escape_markdown(answer), order=position
             )
-    report.created.append(f"{len(faq)} FAQ items on {piece.slug}")
+    report.created.append(f"{len(faq)} FAQ items on {article.slug}")

@@ -27,7 +27,7 @@ def visible_text(html: str) -> str:
 @pytest.fixture
 def loaded(db):
     call_command("load_launch_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Article.objects.get(slug=launch.PIECE_SLUG)
+    return Article.objects.get(slug=launch.ARTICLE_SLUG)
 
 
 def test_the_shipped_seed_is_the_publishers_text():
@@ -39,7 +39,7 @@ def test_the_shipped_seed_is_the_publishers_text():
 
 
 def test_piece_page_has_every_heading_and_paragraph_word_for_word(client, loaded):
-    html = client.get(reverse("articles:detail", kwargs={"slug": launch.PIECE_SLUG})).content
+    html = client.get(reverse("articles:detail", kwargs={"slug": launch.ARTICLE_SLUG})).content
     html = html.decode()
     lines = seed_lines()
     seed = launch.read_seed()

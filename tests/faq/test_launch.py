@@ -39,7 +39,7 @@ def test_loader_creates_the_four_items_word_for_word_in_the_seeds_order(launched
 def test_management_command_loads_the_faq_once(db):
     call_command("load_launch_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_launch_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert FaqItem.objects.filter(article__slug=launch.PIECE_SLUG).count() == 4
+    assert FaqItem.objects.filter(article__slug=launch.ARTICLE_SLUG).count() == 4
 
 
 def test_loading_twice_still_makes_four_items(launched):
@@ -49,7 +49,7 @@ def test_loading_twice_still_makes_four_items(launched):
     assert list(FaqItem.objects.values_list("pk", "question", "answer", "order", "updated_at")) == (
         before
     )
-    assert f"FAQ of {launch.PIECE_SLUG}" in report.kept
+    assert f"FAQ of {launch.ARTICLE_SLUG}" in report.kept
 
 
 def test_rerun_keeps_an_editors_edits_unpublishing_and_order(client, launched):

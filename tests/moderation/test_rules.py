@@ -200,7 +200,10 @@ def test_more_links_than_the_limit_are_held(settings, trusted, post):
     body = "See [one](https://a.example), https://b.example, <https://c.example> and www.d.example."
     comment = post(trusted, body)
     assert_decided(comment, State.PENDING, "links", "Held: 4 links (limit 2)")
-    assert post(trusted, "Just [one](https://a.example) and https://b.example.").is_public
+    assert (
+        post(trusted, "Just [one](https://a.example) and https://b.example.").state
+        == State.APPROVED
+    )
 
 
 def test_counting_links():
@@ -245,7 +248,7 @@ def test_a_readers_first_comment_is_held(reader, post):
 def test_the_first_n_is_a_setting(settings, reader, post, approve):
     settings.COMMENTS_HOLD_FIRST_N = 3
     first = approve(post(reader, "One."))
-    assert first.is_public
+    assert first.state == State.APPROVED
     second = post(reader, "Two.")  # held although the first was approved
     assert second.held_reason == "Held: comment 2 of this reader’s first 3"
     approve(second)
@@ -295,7 +298,7 @@ def test_a_recent_rejection_or_spam_loses_trust_for_the_window(
     piece.moderation_policy = "pre_moderate"
     piece.save()
     bad = post(veteran, "Rude words.")
-    assert bad.is_public  # trusted so far
+    assert bad.state == State.APPROVED  # trusted so far
     actions.moderate(comment=bad, action="spam", moderator=moderator)
     assert post(veteran, "After the spam.").held_reason == "Held: pre-moderated piece"
     # Outside the window, trust comes back.
@@ -388,7 +391,7 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
         "blocked_email_domain",
         "first_comments",
         "trusted_author",
-        "piece_policy",
+        "article_policy",
     ]
 
 

@@ -17,7 +17,7 @@ BUDGET = 50 * 1024
 
 def test_article_page_with_1000_comments_is_under_50_kb_compressed(client):
     launch.load()
-    piece = launch.Article.objects.get(slug=launch.PIECE_SLUG)
+    piece = launch.Article.objects.get(slug=launch.ARTICLE_SLUG)
     seed_discussion(target=piece, count=1000)
     html = client.get(piece.get_absolute_url()).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)

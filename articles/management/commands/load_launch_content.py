@@ -10,9 +10,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        report, piece = launch.load()
+        report, article = launch.load()
         for item in report.created:
             self.stdout.write(f"created {item}")
         if report.kept:
             self.stdout.write(f"kept as it was: {', '.join(report.kept)}")
-        self.stdout.write(self.style.SUCCESS(f"Launch content ready at {piece.get_absolute_url()}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Launch content ready at {article.get_absolute_url()}")
+        )
