@@ -6,7 +6,7 @@ from django.views.decorators.http import condition
 from django.views.generic import RedirectView
 
 from articles.caching import shared_listing
-from articles.sitemaps import ArticleSitemap, TopicSitemap
+from articles.sitemaps import ArticleSitemap, AuthorSitemap, TopicSitemap
 from core import views as core_views
 from core.conditional import published_content_modified
 from faq.sitemaps import FaqSitemap
@@ -16,7 +16,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Meridian newsroom"
 admin.site.site_title = "Meridian newsroom"
 
-sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "faq": FaqSitemap}
+sitemaps = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+    "faq": FaqSitemap,
+}
 
 urlpatterns = [
     # Nor is the admin's own password form: it would skip allauth's rate limit, its
