@@ -2,6 +2,7 @@
 beside a linked question, separators that never dangle at a line's end or start, a staff
 header in two rows on a phone; and the reader who confirms from their mail app."""
 
+import itertools
 import re
 
 import pytest
@@ -62,7 +63,7 @@ def separated(page, selector: str) -> list:
     """Neighbours on one line with no separator seen between them."""
     missing = []
     for items in page.evaluate(SEPARATORS, selector):
-        for left, right in zip(items, items[1:], strict=False):
+        for left, right in itertools.pairwise(items):
             if not right["first"] and not (
                 left["seen"].get("::after") or right["seen"].get("::before")
             ):
