@@ -10,7 +10,7 @@ from django.core import mail
 
 from comments.models import Comment
 
-from .conftest import DESKTOP, PASSWORD, SMALL_PHONE, screenshot
+from .conftest import DESKTOP, PASSWORD, SMALL_PHONE, screenshot, sign_up
 from .pages import ARTICLE, no_horizontal_overflow, person
 
 pytestmark = pytest.mark.browser
@@ -196,13 +196,7 @@ def test_a_reader_confirms_from_their_mail_app_and_finds_their_comment_waiting(
     laptop.get_by_label("Your comment").fill(words)
     laptop.get_by_role("button", name="Create an account").click()
     laptop.wait_for_url(re.compile(r"/accounts/signup/"))
-    laptop.fill("[name=display_name]", "Mail App Reader")
-    laptop.fill("[name=email]", "mail.app@example.com")
-    laptop.fill("[name=password1]", PASSWORD)
-    laptop.fill("[name=password2]", PASSWORD)
-    laptop.locator("form", has=laptop.locator("[name=password2]")).locator(
-        "button[type=submit]"
-    ).click()
+    sign_up(laptop, "Mail App Reader", "mail.app@example.com")
     laptop.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
 
     # The mail app opens the link in a browser of its own: no session there.
