@@ -5,13 +5,14 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
@@ -112,7 +113,24 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_confirmation_url(
         self, request: HttpRequest | None, emailconfirmation: EmailConfirmation
     ) -> str:
-        return site_link(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        """The link, with where the reader was going (a piece, its comment box) when they
+        signed up. The browser that signed up is signed in by confirming and goes there
+        (allauth resumes its sign-in); any other browser, the mail app's, is sent to sign
+        in with it as the destination: a link alone signs nobody in."""
+        link = site_link(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        destination = self._destination(request)
+        if not destination:
+            return link
+        sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': destination})}"
+        return f"{link}?{urlencode({'next': sign_in})}"
+
+    def _destination(self, request: HttpRequest | None) -> str:
+        """The `next` of the sign-up (or sign-in) being answered: a path on this site."""
+        if request is None:
+            return ""
+        candidate = request.POST.get("next") or request.GET.get("next") or ""
+        safe = candidate.startswith("/") and self.is_safe_url(candidate)
+        return candidate if safe else ""
 
     def send_account_already_exists_mail(self, email: str) -> None:
         context = {

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from . import tasks
 from .models import User
-from .validators import clean_display_name
+from .validators import DISPLAY_NAME_TAKEN, clean_display_name
 
 DISPLAY_NAME_HELP = "Shown beside your comments. Between 2 and 50 characters."
 
@@ -46,7 +46,10 @@ class SignupForm(AllauthSignupForm):
         ].help_text = "We will send a link to confirm it. It is never shown to other readers."
 
     def clean_display_name(self) -> str:
-        return clean_display_name(self.cleaned_data["display_name"])
+        name = clean_display_name(self.cleaned_data["display_name"])
+        if User.objects.display_name_taken(name):
+            raise forms.ValidationError(DISPLAY_NAME_TAKEN, code="display_name_taken")
+        return name
 
     def try_save(self, request: HttpRequest):
         if self.account_already_exists:

@@ -1,9 +1,17 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from .validators import validate_display_name_characters
+from .validators import DISPLAY_NAME_TAKEN, display_name_key, validate_display_name_characters
 
 DELETED_READER_NAME = "Deleted reader"
+
+
+class ReaderManager(UserManager):
+    def display_name_taken(self, name: str, *, by_other_than: int | None = None) -> bool:
+        """Whether another account has a name that reads the same (display_name_key)."""
+        key = display_name_key(name)
+        return bool(key) and self.filter(display_name_key=key).exclude(pk=by_other_than).exists()
 
 
 class User(AbstractUser):
@@ -28,6 +36,9 @@ class User(AbstractUser):
         default=False,
         help_text="Send an email when someone replies to one of this person's comments.",
     )
+    # The name folded (accounts.validators.display_name_key), unique: no two accounts show
+    # names a reader could not tell apart. Accounts without a name (deleted ones) have "".
+    display_name_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     is_deleted = models.BooleanField(
         "deleted by its owner",
         default=False,
@@ -35,11 +46,32 @@ class User(AbstractUser):
         "their comments are shown as by a deleted reader.",
     )
 
+    objects = ReaderManager()
+
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["display_name_key"],
+                condition=~models.Q(display_name_key=""),
+                name="user_display_name_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.public_name
+
+    def clean(self) -> None:
+        super().clean()
+        if User.objects.display_name_taken(self.display_name, by_other_than=self.pk):
+            raise ValidationError({"display_name": DISPLAY_NAME_TAKEN}, code="display_name_taken")
+
+    def save(self, *args, **kwargs) -> None:
+        self.display_name_key = display_name_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

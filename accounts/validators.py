@@ -5,6 +5,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from core.text import fold
+
 DISPLAY_NAME_MIN_LENGTH = 2
 DISPLAY_NAME_MAX_LENGTH = 50
 
@@ -14,6 +16,17 @@ RESERVED_DISPLAY_NAMES = frozenset({"deleted reader", "moderator", "editor", "ad
 # Joiners that legitimate names and emoji sequences need (ZWNJ, ZWJ).
 _ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 _WHITESPACE_RUN = re.compile(r"\s+")
+
+DISPLAY_NAME_TAKEN = (
+    "That display name is already taken by another reader (names that differ only in "
+    "capitals, spaces or look-alike letters count as the same). Choose another."
+)
+
+
+def display_name_key(value: str) -> str:
+    """What makes two display names the same to a reader's eye: folded as blocked terms are
+    (core.text.fold: case, accents, look-alike letters), without spaces."""
+    return "".join(fold(value).split())
 
 
 def _is_forbidden_character(char: str) -> bool:

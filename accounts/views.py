@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from comments.selectors import comments_by_author
 
 from .forms import DeleteAccountForm, ProfileForm
 from .services import delete_account
+from .validators import DISPLAY_NAME_TAKEN
 
 
 @never_cache
@@ -29,8 +31,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     sanction = moderator().sanction(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user, sanctioned=sanction is not None)
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and _saved(form):
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
     else:
@@ -41,6 +42,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         "primary_email": EmailAddress.objects.get_primary_email(request.user) or request.user.email,
     }
     return render(request, "accounts/profile.html", context)
+
+
+def _saved(form: ProfileForm) -> bool:
+    """Save, unless another reader took the same name since the form checked it (the
+    database's unique display_name_key decides): then the form says so."""
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        form.add_error("display_name", DISPLAY_NAME_TAKEN)
+        return False
+    return True
 
 
 def _isoformat(moment) -> str | None:

@@ -4,19 +4,43 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from .links import absolute_links, unlink_articles
 from .models import Article
 
 
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with each piece's whole text in <content type="html"> beside its summary."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtomFeed
     link = reverse_lazy("articles:home")
     subtitle = settings.SITE_TAGLINE
 
     def title(self) -> str:
         return settings.SITE_NAME
 
-    def items(self):
-        return Article.objects.published().for_listing()[:20]
+    def get_object(self, request, *args, **kwargs) -> str:
+        """The site's address, which links in the pieces' text are made absolute from."""
+        return request.build_absolute_uri("/")
+
+    def items(self, base_url: str) -> list[Article]:
+        pieces = list(Article.objects.published().for_listing()[:20])
+        # Links to pieces readers cannot see yet become their words (as on the page): the
+        # linked pieces are read once for all.
+        linked = {slug for piece in pieces for slug in piece.linked_slugs}
+        live = Article.objects.published().filter(slug__in=linked).values_list("slug", flat=True)
+        hidden = linked - set(live)
+        for piece in pieces:
+            # Sanitised when the piece was saved (core.markdown); links absolute, since a
+            # feed reader has no page to resolve a path against.
+            piece.content_html = absolute_links(unlink_articles(piece.body_html, hidden), base_url)
+        return pieces
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -25,6 +49,9 @@ class LatestArticlesFeed(Feed):
         # Atom sends it as <summary type="html">: feed readers render it as HTML, and the
         # standfirst is plain text, so it goes out escaped (markup in it shows as typed).
         return escape(item.standfirst)
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        return {"content_html": item.content_html}
 
     def item_pubdate(self, item: Article):
         return item.publish_at

@@ -38,3 +38,12 @@ def unlink_articles(html: str, slugs: set[str]) -> str:
         return match.group(2) if _article_slug(match.group(1)) in slugs else match.group(0)
 
     return _ANCHOR.sub(replace, html)
+
+
+_SITE_PATH = re.compile(r'(<a href=")/(?!/)')
+
+
+def absolute_links(html: str, base_url: str) -> str:
+    """Links to the site's own paths made absolute from `base_url` (ending in "/"): a feed
+    reader or a printed page has no address to resolve them against."""
+    return _SITE_PATH.sub(lambda match: match.group(1) + base_url, html)

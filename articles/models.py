@@ -97,7 +97,7 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The piece's address: /articles/<slug>/."
+        max_length=200, unique=True, help_text="The piece's address: /articles/the-slug/."
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANALYSIS)
     standfirst = models.TextField(

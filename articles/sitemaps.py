@@ -3,7 +3,7 @@ from django.db.models import Max
 
 from faq.models import FaqItem
 
-from .models import Article, Topic
+from .models import Article, Author, Topic
 
 
 class ArticleSitemap(Sitemap):
@@ -16,19 +16,30 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
 
-class TopicSitemap(Sitemap):
+class _ListingSitemap(Sitemap):
+    """Pages that list published pieces (a topic's, an author's); lastmod: when the newest
+    of them last changed."""
+
     changefreq = "daily"
+    model: type[Topic] | type[Author]
 
     def items(self):
-        # lastmod of a topic page: when its newest published piece last changed.
         return (
-            Topic.objects.filter(articles__in=Article.objects.published())
+            self.model.objects.filter(articles__in=Article.objects.published())
             .annotate(last_change=Max("articles__updated_at"))
             .order_by("slug")
         )
 
-    def lastmod(self, item: Topic):
+    def lastmod(self, item):
         return item.last_change
+
+
+class TopicSitemap(_ListingSitemap):
+    model = Topic
+
+
+class AuthorSitemap(_ListingSitemap):
+    model = Author
 
 
 def sitemap_modified(request, *args, **kwargs):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/preview/", views.article_preview, name="preview"),
+    path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),

@@ -2,7 +2,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
@@ -13,6 +13,7 @@ from core import http_cache
 from faq.views import faq_context
 
 from . import caching
+from .links import absolute_links
 from .models import Article, Author, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
 from .structured_data import article_json_ld
@@ -50,7 +51,8 @@ def _article_parts(request: HttpRequest, article: Article, *, comment_count: int
     )
     context = {
         "article": article,
-        "body_html": article.body_for_readers(),
+        # Full addresses: the printed page shows them after each link (static/css/print.css).
+        "body_html": absolute_links(article.body_for_readers(), request.build_absolute_uri("/")),
         "related_guides": [link.guide for link in article.guide_links.all()],
         "article_ld": article_json_ld(request, article),
         "comment_count": comment_count,
@@ -122,6 +124,12 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def topic_index(request: HttpRequest) -> HttpResponse:
+    published = Q(articles__in=Article.objects.published())
+    topics = Topic.objects.annotate(piece_count=Count("articles", filter=published))
+    return _listing(request, "articles/topic_index.html", {"topics": topics}, "topics")
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import comments_feed
 
 app_name = "comments"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("on/<int:target_id>/", views.post, name="post"),
     path("on/<int:target_id>/draft/", views.draft, name="draft"),
+    path("on/<int:target_id>/feed/", comments_feed, name="feed"),
     path("<int:pk>/", views.locate, name="locate"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -28,21 +28,18 @@ from core.redirects import safe_next
 from . import posting, recommendations, reports, selectors, throttle
 from .errors import CommentError
 from .forms import CommentBodyForm, ReportForm, body_help
-from .handlers import DRAFT_SESSION_MARK
+from .handlers import DRAFT_SESSION_MARK, DRAFT_SESSION_SECONDS
+from .handlers import DRAFTS as _DRAFTS
 from .models import Comment
 from .moderator import Sanction, moderator
 from .targets import CommentTarget, DiscussionStatus, target_model
 
 State = Comment.State
 HONEYPOT_FIELD = "website"  # hidden from people (templates/comments/includes/form.html)
-_DRAFTS = "comments.drafts"
 # Room for a text a little over the limit to come back whole, to be cut by its writer;
 # a few pieces' drafts per session, the newest kept.
 _DRAFT_MAX_CHARS = settings.COMMENTS_MAX_LENGTH + 1000
 _DRAFTS_PER_SESSION = 3
-# A signed-out visitor's session holds nothing but drafts: it lasts hours, not the weeks
-# of a signed-in one (signing in gives it the usual length: comments.handlers).
-DRAFT_SESSION_SECONDS = 3 * 60 * 60
 KEPT_WHILE_SIGNING_IN = (
     "Sign in, or create an account, to post your comment. We have kept what you wrote: it "
     "will be in the form when you return to the discussion."

@@ -9,6 +9,7 @@ quotes, code, lists); their raw HTML is shown as text and their links are marked
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 
 import markdown
@@ -182,3 +183,19 @@ def render_comment_markdown(text: str) -> str:
 def html_to_text(html: str) -> str:
     """Plain text of sanitized HTML, for search, excerpts and reading time."""
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+# Block syntax a headline could be mistaken for; a headline is one paragraph of plain text.
+_HEADLINE_BLOCKS = ("code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote")
+
+
+@lru_cache(maxsize=2048)
+def typographic(text: str) -> str:
+    """Plain text (a headline) with the typography the body gets from `smarty`: curly quotes
+    and apostrophes, dashes, ellipses. Everything else shows as typed, escaped: HTML."""
+    md = markdown.Markdown(extensions=["smarty"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.treeprocessors.deregister("inline")  # no emphasis, links or raw HTML: smarty alone
+    for name in _HEADLINE_BLOCKS:
+        md.parser.blockprocessors.deregister(name)
+    return nh3.clean(md.convert(text or ""), tags=set())

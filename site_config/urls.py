@@ -6,7 +6,7 @@ from django.views.decorators.http import condition
 from django.views.generic import RedirectView
 
 from articles.caching import shared_listing
-from articles.sitemaps import ArticleSitemap, TopicSitemap, sitemap_modified
+from articles.sitemaps import ArticleSitemap, AuthorSitemap, TopicSitemap, sitemap_modified
 from core import views as core_views
 from faq import views as faq_views
 from faq.sitemaps import FaqSitemap
@@ -16,7 +16,12 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Meridian newsroom"
 admin.site.site_title = "Meridian newsroom"
 
-sitemaps = {"articles": ArticleSitemap, "topics": TopicSitemap, "faq": FaqSitemap}
+sitemaps = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+    "faq": FaqSitemap,
+}
 
 urlpatterns = [
     # Nor is the admin's own password form: it would skip allauth's rate limit, its
@@ -46,5 +51,6 @@ urlpatterns = [
 ]
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

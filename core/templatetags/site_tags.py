@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.markdown import typographic as _typographic
+
 register = template.Library()
 
 # The characters that could end a <script> element or start markup, as JSON escapes.
@@ -24,6 +26,12 @@ def json_ld(data: dict) -> SafeString:
 def absolute_url(context, path: str) -> str:
     request = context.get("request")
     return request.build_absolute_uri(path) if request else path
+
+
+@register.filter
+def typographic(text: str) -> SafeString:
+    """A headline set like the text: curly quotes, dashes (core.markdown.typographic)."""
+    return mark_safe(_typographic(str(text)))  # noqa: S308 - escaped and sanitised there
 
 
 @register.filter

@@ -65,7 +65,9 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;)\s*sessionid=" || req.http.Authorization) {
         return (pass);
     }
-    if (req.url ~ "^/(admin|accounts|account|moderation|comments)/" || req.url ~ "^/healthz") {
+    # A piece's comments feed is a shared page like the piece (purged with its discussion).
+    if ((req.url ~ "^/(admin|accounts|account|moderation|comments)/" || req.url ~ "^/healthz")
+        && req.url !~ "^/comments/on/[0-9]+/feed/(\?|$)") {
         return (pass);
     }
 

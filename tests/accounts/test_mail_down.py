@@ -38,7 +38,10 @@ def _queued() -> list[str]:
 
 def test_sign_up_with_a_new_or_a_taken_address_answers_as_usual(client, reader):
     new = client.post(reverse("account_signup"), signup_data(email="new@example.com"))
-    taken = client.post(reverse("account_signup"), signup_data(email="reader@example.com"))
+    taken = client.post(
+        reverse("account_signup"),
+        signup_data(display_name="Another Reader", email="reader@example.com"),
+    )
     assert new.status_code == taken.status_code == 302
     assert new["Location"] == taken["Location"] == reverse("account_email_verification_sent")
     assert _queued() == ["core.tasks.send_email"] * 2  # the confirmation, the notice

@@ -70,10 +70,12 @@ def test_sign_up_takes_as_long_for_a_taken_address_as_for_a_new_one(client, make
         make_user(f"taken{n}@example.com")
 
     def new(n):
-        return _timed(client, url, signup_data(email=f"new{n}@example.com"))
+        data = signup_data(display_name=f"New Reader {n}", email=f"new{n}@example.com")
+        return _timed(client, url, data)
 
     def taken(n):
-        return _timed(client, url, signup_data(email=f"taken{n}@example.com"))
+        data = signup_data(display_name=f"Other Reader {n}", email=f"taken{n}@example.com")
+        return _timed(client, url, data)
 
     _compare(new, taken)
 

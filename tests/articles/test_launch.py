@@ -69,8 +69,8 @@ def test_sentence_links_to_the_published_guide(client, loaded):
     assert guide_url == "/articles/effectiveness-of-international-sanctions/"
     html = client.get(loaded.get_absolute_url()).content.decode()
     assert (
-        f'See <a href="{guide_url}">our guide on the effectiveness of international sanctions</a>'
-        " for a deeper dive." in html
+        f'See <a href="http://testserver{guide_url}">our guide on the effectiveness of '
+        "international sanctions</a> for a deeper dive." in html
     )
     assert client.get(guide_url).status_code == 200
     assert list(

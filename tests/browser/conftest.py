@@ -174,6 +174,18 @@ def sign_in(page, email: str, password: str = PASSWORD, *, next_url: str = "") -
     assert not page.url.rstrip("/").endswith("/accounts/login"), "sign-in failed"
 
 
+def sign_up(page, display_name: str, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-up form the page shows, as a person does."""
+    page.fill("[name=display_name]", display_name)
+    page.fill("[name=email]", email)
+    page.fill("[name=password1]", password)
+    page.fill("[name=password2]", password)
+    page.locator("form", has=page.locator("[name=password2]")).locator(
+        "button[type=submit]"
+    ).click()
+    page.wait_for_load_state()
+
+
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """Write a screenshot for people to look at (never compared pixel by pixel)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -8,11 +8,18 @@ MAIN_PAGES = [
     ("faq", "/faq/", None),
     ("search", "/search/?q=sanctions", None),
     ("topic", "/topics/north-korea/", None),
+    ("topics", "/topics/", None),
     ("sign-in", "/accounts/login/", None),
     ("sign-up", "/accounts/signup/", None),
     ("404", "/no-such-page/", None),
+    ("403", "/moderation/", "reader"),
     ("moderation", "/moderation/", "moderator"),
 ]
+
+
+def person(showcase, who: str | None):
+    """Who views a page: nobody (None), the showcase's moderator, or one of its readers."""
+    return {None: None, "moderator": showcase["moderator"], "reader": showcase["readers"][0]}[who]
 
 
 def no_horizontal_overflow(page) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from django.core import mail
 from comments.models import Comment
 
 from .conftest import ARTIFACTS, DESKTOP, PASSWORD, PHONE
-from .pages import ARTICLE, MAIN_PAGES
+from .pages import ARTICLE, MAIN_PAGES, person
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,7 @@ def _record(name: str, scheme: str, violations: list[dict]) -> None:
 def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
     browser_context, showcase, axe, name, path, who
 ):
-    user = showcase["moderator"] if who == "moderator" else None
-    page = browser_context(viewport=DESKTOP, user=user).open()
+    page = browser_context(viewport=DESKTOP, user=person(showcase, who)).open()
     page.goto(path)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
@@ -132,10 +131,7 @@ def test_focus_is_always_visible_on_everything_tab_reaches(
 
 
 def test_every_page_has_its_landmarks_and_headings_in_order(browser_context, showcase):
-    contexts = {
-        None: browser_context(),
-        "moderator": browser_context(user=showcase["moderator"]),
-    }
+    contexts = {who: browser_context(user=person(showcase, who)) for _, _, who in MAIN_PAGES}
     for name, path, who in MAIN_PAGES:
         page = contexts[who].open()
         page.goto(path)

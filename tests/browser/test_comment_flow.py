@@ -9,6 +9,8 @@ from articles.models import Article
 from comments import posting, states
 from comments.models import Comment
 
+from .conftest import sign_up
+
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
@@ -35,15 +37,7 @@ def test_sign_up_verify_by_mail_comment_and_see_it_pending(page, new_page, mailo
     assert "We have kept what you wrote" in page.content()
     page.get_by_role("link", name="Create an account").first.click()
     page.wait_for_url(re.compile(r"/accounts/signup/"))
-    if page.locator("[name=display_name]").count():
-        page.fill("[name=display_name]", "Browser Reader")
-    page.fill("[name=email]", "browser.reader@example.com")
-    page.fill("[name=password1]", PASSWORD)
-    page.fill("[name=password2]", PASSWORD)
-    page.locator("form", has=page.locator("[name=password2]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_load_state()
+    sign_up(page, "Browser Reader", "browser.reader@example.com")
 
     # The confirmation link comes by mail (locmem: the live server runs in this process).
     assert len(mail.outbox) == 1

@@ -5,7 +5,7 @@ look at (test-artifacts/screenshots/, not compared pixel by pixel)."""
 import pytest
 
 from .conftest import DESKTOP, PHONE, SCREENSHOTS, SMALL_PHONE, screenshot
-from .pages import ARTICLE, MAIN_PAGES, no_horizontal_overflow, wide_elements
+from .pages import ARTICLE, MAIN_PAGES, no_horizontal_overflow, person, wide_elements
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +19,8 @@ def _visit(contexts, path, who):
 
 def _contexts(browser_context, showcase, **options):
     return {
-        None: browser_context(**options),
-        "moderator": browser_context(user=showcase["moderator"], **options),
+        who: browser_context(user=person(showcase, who), **options)
+        for who in (None, "moderator", "reader")
     }
 
 
@@ -35,7 +35,7 @@ def test_screenshots_of_the_main_pages(browser_context, showcase, size, viewport
         width, viewport_width = no_horizontal_overflow(page)
         assert width <= viewport_width, (name, wide_elements(page))
         assert screenshot(page, f"{name}-{size}-{scheme}").stat().st_size > 0
-        errors = [e for e in page.console_errors if not (name == "404" and "404" in e)]
+        errors = [e for e in page.console_errors if not (name in ("403", "404") and name in e)]
         assert errors == [], (name, errors)
         assert page.outside_requests == [], (name, page.outside_requests)
         page.close()

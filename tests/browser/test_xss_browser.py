@@ -80,7 +80,10 @@ def hostile_piece(make_user, make_article):
         states.change_state(comment=comment, to_state=Comment.State.APPROVED, actor=moderator)
         FaqItem.objects.create(question=text, answer=text, article=piece)
     held = posting.post_comment(
-        target=piece, author=make_user("held@example.com", display_name=PAYLOADS[2]), body=RUN
+        target=piece,
+        # Hostile too, and not commenter 2's name: display names are one reader's each.
+        author=make_user("held@example.com", display_name=f"{PAYLOADS[2][:42]} (held)"),
+        body=RUN,
     ).comment
     assert held.state == Comment.State.PENDING
     superuser = make_user("root.xss@example.com", is_staff=True, is_superuser=True)

@@ -28,15 +28,20 @@ def _change_email_to(user, address: str, mailoutbox) -> tuple:
         asked["Location"].split("?")[0],
         confirmed.status_code,
         confirmed["Location"],
-        _TOKEN.sub("", page.replace(address, "ADDRESS").replace(user.email, "OWN")),
+        _TOKEN.sub(
+            "",
+            page.replace(address, "ADDRESS")
+            .replace(user.email, "OWN")
+            .replace(user.display_name, "NAME"),
+        ),
         [message.to for message in mailoutbox],
     )
 
 
 def test_changing_to_a_taken_address_looks_like_changing_to_a_free_one(make_user, mailoutbox):
     make_user("taken@example.com")
-    first = make_user("first@example.com", display_name="Same Name")
-    second = make_user("second@example.com", display_name="Same Name")
+    first = make_user("first@example.com", display_name="First Reader")
+    second = make_user("second@example.com", display_name="Other Reader")
     free = _change_email_to(first, "free@example.com", mailoutbox)
     taken = _change_email_to(second, "taken@example.com", mailoutbox)
     assert free[:5] == taken[:5]
