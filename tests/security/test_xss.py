@@ -17,6 +17,7 @@ tests/browser/test_xss_browser.py.
 import json
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
@@ -34,6 +35,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Topic
 from comments import posting, reports, states
 from comments.models import Comment, Report
+from core.markdown import typographic
 from core.roles import MODERATORS
 from faq.models import FaqItem
 from moderation import notifications, queues
@@ -110,7 +112,10 @@ def _build_arena() -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
         for n, payload in enumerate(PAYLOADS):
             author = _user(
-                f"commenter{n}@example.com", display_name=payload.text[:50], notify_on_reply=True
+                f"commenter{n}@example.com",
+                # Hostile, and each reader's own: display names are unique.
+                display_name=f"{payload.text[:35]} (commenter {n})",
+                notify_on_reply=True,
             )
             comment = posting.post_comment(target=piece, author=author, body=payload.text).comment
             states.change_state(comment=comment, to_state=State.APPROVED, actor=moderator)
@@ -197,7 +202,8 @@ def test_every_hostile_piece_page_is_safe_and_its_data_exact(client, pieces):
         assert metas["og:title"] == metas["twitter:title"] == piece.title
         assert metas["og:description"] == metas["description"] == piece.standfirst
         assert metas["article:tag"] == piece.topics.get().name
-        assert _title_of(html) == f"{piece.title} — Meridian"
+        # The tab's title is set like the headline (curly quotes), every other character exact.
+        assert _title_of(html) == f"{unescape(typographic(piece.title))} — Meridian"
 
 
 def test_lists_of_pieces_topics_and_authors_are_safe(client, settings, pieces):
