@@ -26,9 +26,9 @@ def _roles(transactional_db):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("actions", [("approve", "reject"), ("spam", "spam")])
+@pytest.mark.parametrize("decisions", [("approve", "reject"), ("spam", "spam")])
 def test_simultaneous_decisions_record_one_and_tell_the_other(
-    actions, moderator, second_moderator, held
+    decisions, moderator, second_moderator, held
 ):
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL (SQLite serialises them anyway).")
@@ -51,7 +51,7 @@ def test_simultaneous_decisions_record_one_and_tell_the_other(
             connection.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(decide, zip((moderator, second_moderator), actions, strict=True)))
+        results = list(pool.map(decide, zip((moderator, second_moderator), decisions, strict=True)))
     outcomes = sorted(outcome for outcome, _ in results)
     assert outcomes[1] == "done", outcomes
     assert outcomes[0].startswith("Already "), outcomes
