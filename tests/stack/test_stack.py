@@ -288,6 +288,9 @@ def test_killing_a_node_loses_no_acknowledged_comment(site):
         stop.set()
         for future in futures:
             future.result()
+    # Back as the other tests expect the stack, in whatever order they run (pytest-randomly).
+    site.start_node(0)
+    wait_until(lambda: all(site.backends_healthy()))
 
     stored = json.loads(
         site.manage(
