@@ -7,7 +7,7 @@ ifndef PYTHON
 PYTHON := $(shell scripts/find-python 2>/dev/null)
 endif
 
-.PHONY: run test test-browser audit lint format bench wrk soak check-deploy chromium varnish stack clean
+.PHONY: run test test-browser screenshots audit lint format bench wrk soak check-deploy chromium varnish stack clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then scripts/find-python; exit 1; fi
@@ -54,10 +54,14 @@ test: $(VENV)/.installed chromium varnish
 stack: $(VENV)/.installed varnish
 	$(BIN)/python -m tools.stack
 
-# Browser tests alone: flows, accessibility (axe-core), layout; screenshots go to
-# test-artifacts/screenshots/ for people to look at.
+# Browser tests alone: flows, accessibility (axe-core), layout.
 test-browser: $(VENV)/.installed chromium
 	$(BIN)/pytest -m browser
+
+# The browser tests, writing screenshots (320, 390 and 1280 px, light and dark) and a print
+# PDF to test-artifacts/screenshots/ for people to look at.
+screenshots: $(VENV)/.installed chromium
+	SCREENSHOTS=1 $(BIN)/pytest -m browser
 
 # Lighthouse (npm, pinned in package-lock.json) for the article page, mobile and desktop,
 # against a production-like gunicorn on loopback. Not part of `make test`.

@@ -27,9 +27,43 @@ from core.roles import EDITORS, MODERATORS
 from faq.models import FaqItem
 
 from .admin_forms import admin_form_data
+from .roles import restore_staff_roles
 from .servers import own_redis, site_caches
 
 _sequence = itertools.count(1)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` keeps an xdist_group on one worker by suffixing its tests' ids
+    (xdist's side channel); pytest 9.2 silently dropped the suffix (pytest-xdist#1386), so
+    each worker started its own stack and worker site. Refuse to run split groups."""
+    if not config.getoption("loadgroup", False):
+        return
+    split = [i.nodeid for i in items if i.get_closest_marker("xdist_group") and "@" not in i.nodeid]
+    if split:
+        raise pytest.UsageError(
+            f"--dist loadgroup would split {len(split)} grouped tests across workers "
+            f"(first: {split[0]}): use a pytest that pytest-xdist groups (requirements-dev.txt)."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _staff_roles(request):
+    """The Editors and Moderators groups, as the data migrations made them, for every test
+    that touches the database: a transactional test (the live server's among them) ends by
+    flushing every table, and whichever test the worker runs next would find no role."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_database:
+        return
+    # The test database first (never the configured one); then, before the test's own
+    # transaction where there is one, so that what is put back stays.
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        restore_staff_roles()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ but the groups come from data migrations, which do not run again. These put them
 exactly the permissions the migrations give, read from the migrations themselves.
 """
 
+from functools import cache
 from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission
@@ -27,6 +28,7 @@ _MOVED = {
 }
 
 
+@cache  # the migrations on disk do not change during a run
 def _grants() -> list[tuple[str, list[str]]]:
     loader = MigrationLoader(None, ignore_no_migrations=True)
     grants = []
@@ -41,6 +43,8 @@ def _grants() -> list[tuple[str, list[str]]]:
 
 
 def restore_staff_roles() -> None:
+    if Group.objects.filter(name__in=ROLE_OF.values()).count() == len(ROLE_OF):
+        return  # not flushed since the migrations made them
     for group_name in ROLE_OF.values():
         Group.objects.get_or_create(name=group_name)
     for group_name, permissions in _grants():

@@ -17,7 +17,6 @@ import pytest
 from django.conf import settings
 
 from comments import posting, recommendations, states
-from tests.roles import restore_staff_roles
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here by
 # the test (creating data, reading results) are still synchronous and safe.
@@ -36,6 +35,8 @@ PASSWORD = "a-long-and-unusual-passphrase-42"
 PHONE = {"width": 375, "height": 812}
 SMALL_PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
+PHONE_390 = {"width": 390, "height": 844}
+WIDTHS = {"320": SMALL_PHONE, "390": PHONE_390, "1280": DESKTOP}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 _LOADED_AT = time.time()
@@ -71,18 +72,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _staff_groups(transactional_db):
-    """Editors and Moderators come from data migrations, which the flush after each
-    live-server test empties with everything else: put them back when they are gone."""
-    from django.contrib.auth.models import Group
-
-    from core.roles import EDITORS, MODERATORS
-
-    if Group.objects.filter(name__in=[EDITORS, MODERATORS]).count() < 2:
-        restore_staff_roles()
 
 
 @pytest.fixture(autouse=True)
@@ -186,12 +175,20 @@ def sign_up(page, display_name: str, email: str, password: str = PASSWORD) -> No
     page.wait_for_load_state()
 
 
-def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+# Screenshots cost as much as the checks they sit beside: written only when asked for
+# (`make screenshots`), never in `make test`.
+TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     """Write a screenshot for people to look at (never compared pixel by pixel)."""
+    if not TAKE_SCREENSHOTS:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
-    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
-    return path
+    name = re.sub(r"[^a-z0-9-]+", "-", name.lower())
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ from articles.models import Article
 from comments import posting
 from comments.models import Comment
 from core.roles import MODERATORS
-from tests.roles import restore_staff_roles
 
 
 @pytest.mark.browser
 def test_keyboard_queue_approves_without_a_reload(new_page, live_server, make_user):
-    restore_staff_roles()  # the live server's database is flushed after each test
     article = Article.objects.create(
         title="Axis of pragmatism",
         slug="axis-of-pragmatism",

@@ -10,13 +10,11 @@ from django.core import mail
 
 from comments.models import Comment
 
-from .conftest import DESKTOP, PASSWORD, SMALL_PHONE, screenshot, sign_up
-from .pages import ARTICLE, no_horizontal_overflow, person
+from .conftest import DESKTOP, PASSWORD, PHONE_390, WIDTHS, screenshot, sign_up
+from .pages import ARTICLE, person
 
 pytestmark = pytest.mark.browser
 
-PHONE_390 = {"width": 390, "height": 844}
-WIDTHS = {"320": SMALL_PHONE, "390": PHONE_390, "1280": DESKTOP}
 
 # For each list whose items are separated by "·" (.meta-list): each item's separators, a
 # separator counted as seen when the point at its middle hits the item (a clipped one hits
@@ -218,28 +216,3 @@ def test_a_reader_confirms_from_their_mail_app_and_finds_their_comment_waiting(
     mail_app.wait_for_url(re.compile(r"#comment-\d+$"))
     assert Comment.objects.get().body == words
     assert mail_app.console_errors == []
-
-
-CHANGED_PAGES = [
-    ("article", ARTICLE, None),
-    ("home", "/", None),
-    ("topics", "/topics/", None),
-    ("faq", "/faq/", None),
-    ("403", "/moderation/", "reader"),
-    ("article-staff", ARTICLE, "moderator"),
-]
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", ["320", "390", "1280"])
-def test_screenshots_of_the_changed_pages(browser_context, showcase, width, scheme):
-    for name, path, who in CHANGED_PAGES:
-        context = browser_context(
-            viewport=WIDTHS[width], color_scheme=scheme, user=person(showcase, who)
-        )
-        page = context.open()
-        page.goto(path)
-        width_used, viewport_width = no_horizontal_overflow(page)
-        assert width_used <= viewport_width, (name, width)
-        screenshot(page, f"polish-{name}-{width}-{scheme}")
-        page.close()

@@ -42,7 +42,6 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import posting
 from core import tasks
-from tests.roles import restore_staff_roles
 from tools import loopback
 from tools.smtp_sink import Sink
 
@@ -199,7 +198,7 @@ def site(tmp_path, migrated):
         COMMENTS_DEFAULT_POLICY="post_moderate",  # published at once: the reply is mailed
         COMMENTS_HOLD_FIRST_N="0",
         COMMENTS_MODERATOR_MAIL="off",
-        TASKS_RETRY_DELAY_SECONDS="0.5",  # then 1, 2, 4 s
+        TASKS_RETRY_DELAY_SECONDS="0.25",  # then 0.5, 1, 2 s
         TASKS_MAX_ATTEMPTS="5",
     )
     original_pk, session_key = loopback.manage(env, "shell", "-c", SETUP).split()[-2:]
@@ -264,7 +263,7 @@ def test_with_smtp_down_the_request_is_fast_and_the_mail_is_sent_once_it_is_back
         sink = Sink(smtp_port).start()  # the mail server is back
         try:
             _wait_for(lambda: sink.messages, 30, "the mail, once SMTP is back")
-            time.sleep(5)  # longer than any retry still to come would wait
+            time.sleep(2.5)  # longer than any retry still to come would wait (2 s at most)
         finally:
             sink.stop()
 
@@ -288,7 +287,7 @@ def test_retries_are_bounded_and_the_last_failure_is_logged(site):
             return len(rows) == 3 and all(status == "FAILED" for status, _ in rows)
 
         _wait_for(given_up, 30, "three failed attempts")
-        time.sleep(2)  # a fourth attempt would be due within 2 s: there is none
+        time.sleep(1.5)  # a fourth attempt would be due within 1 s: there is none
     rows = site.task_rows(REPLY_TASK)
     assert [status for status, _ in rows] == ["FAILED"] * 3
     text = log.read_text()
@@ -369,7 +368,6 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
 def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
     client, settings, database_queue, make_user, make_article, mailoutbox
 ):
-    restore_staff_roles()  # a transactional test before this one may have flushed them
     settings.COMMENTS_MODERATOR_MAIL = "each"
     make_user("first.moderator@example.org", groups=["Moderators"], is_staff=True)
     make_user("second.moderator@example.org", groups=["Moderators"], is_staff=True)

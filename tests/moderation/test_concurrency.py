@@ -15,14 +15,8 @@ from django.db import connection
 from comments.errors import CommentError
 from comments.models import Comment
 from moderation import actions
-from tests.roles import restore_staff_roles
 
 State = Comment.State
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    restore_staff_roles()  # the flush after an earlier transactional test emptied them
 
 
 @pytest.mark.django_db(transaction=True)

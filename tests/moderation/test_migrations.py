@@ -16,7 +16,6 @@ from django.utils import timezone
 from comments.models import Comment, CommentEvent
 from core.roles import MODERATORS
 from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
-from tests.roles import restore_staff_roles
 
 BEFORE_THE_MOVE = [("comments", "0005_posting_window"), ("moderation", None)]  # None: no app yet
 
@@ -29,7 +28,6 @@ def _migrate(targets) -> MigrationExecutor:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_moved_models_keep_every_row_and_their_permissions(make_user, make_article):
-    restore_staff_roles()  # a transactional test before this one may have flushed them
     piece, reader, moderator = make_article(), make_user(), make_user()
     old = _migrate(BEFORE_THE_MOVE).loader.project_state(BEFORE_THE_MOVE[:1]).apps
     OldComment = old.get_model("comments", "Comment")
