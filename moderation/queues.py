@@ -68,6 +68,11 @@ def counts() -> dict[str, int]:
     )
 
 
+def pending_count() -> int:
+    """How many comments wait for a first decision."""
+    return Comment.objects.filter(QUEUES["pending"].condition).count()
+
+
 def _authors(state: str) -> Subquery:
     return Coalesce(
         Subquery(

@@ -71,6 +71,11 @@ def _tabs(current: queues.Queue | None, *, one: bool) -> list[dict]:
     ]
 
 
+def _waiting(tabs: list[dict]) -> int:
+    """The header's count of comments waiting, from the tabs' (not counted twice)."""
+    return next(tab["count"] for tab in tabs if tab["key"] == "pending")
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -86,18 +91,33 @@ def _item_html(request: HttpRequest, comments: list[Comment], next_url: str) -> 
     }
 
 
+def _answer(
+    request: HttpRequest, ok: bool, message: str, comments: list[Comment], next_url: str
+) -> dict:
+    """What the page's script gets back: the sentence to announce, the comments' new HTML,
+    and every queue's count, so that the tabs never go stale."""
+    return {
+        "ok": ok,
+        "message": message,
+        "items": _item_html(request, comments, next_url),
+        "counts": queues.counts(),
+    }
+
+
 @moderator_required
 @require_http_methods(["GET", "HEAD"])
 def queue(request: HttpRequest) -> HttpResponse:
     """A queue as a list, a page at a time."""
     current = queues.queue_or_default(request.GET.get("queue"))
     page = Paginator(queues.in_queue(current), PER_PAGE).get_page(request.GET.get("page"))
+    tabs = _tabs(current, one=False)
     return render(
         request,
         "moderation/queue.html",
         {
             "queue": current,
-            "tabs": _tabs(current, one=False),
+            "tabs": tabs,
+            "moderation_waiting": _waiting(tabs),
             "page": page,
             "items": [Item.of(comment) for comment in page.object_list],
             "one_url": f"{reverse('moderation:next')}?queue={current.key}",
@@ -137,6 +157,7 @@ def next_item(request: HttpRequest) -> HttpResponse:
         {
             "queue": current,
             "tabs": tabs,
+            "moderation_waiting": _waiting(tabs),
             "item": Item.of(comment) if comment else None,
             "position": position,
             "total": total,
@@ -153,12 +174,14 @@ def next_item(request: HttpRequest) -> HttpResponse:
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     """One comment, whatever its queue (links from mail and from the admin)."""
     comment = get_object_or_404(queues.for_moderation(), pk=pk)
+    tabs = _tabs(None, one=False)
     return render(
         request,
         "moderation/one.html",
         {
             "queue": None,
-            "tabs": _tabs(None, one=False),
+            "tabs": tabs,
+            "moderation_waiting": _waiting(tabs),
             "item": Item.of(comment),
             "here": request.get_full_path(),
             "list_url": reverse("moderation:queue"),
@@ -191,10 +214,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         message = f"Comment by {comment.author.public_name} {spec.done}. Press u to undo."
     if _wants_json(request):
         fresh = list(queues.for_moderation().filter(pk=pk))
-        return JsonResponse(
-            {"ok": ok, "message": message, "items": _item_html(request, fresh, back)},
-            status=status,
-        )
+        return JsonResponse(_answer(request, ok, message, fresh, back), status=status)
     (messages.success if ok else messages.error)(request, message)
     return redirect(back)
 
@@ -213,9 +233,8 @@ def undo(request: HttpRequest) -> HttpResponse:
         undone = [event.comment_id for event in result.undone]
     if _wants_json(request):
         fresh = list(queues.for_moderation().filter(pk__in=undone)) if undone else []
-        return JsonResponse(
-            {"ok": ok, "message": message, "items": _item_html(request, fresh, back)},
-            status=200 if ok else 409,
-        )
+        # The page makes the first comment given back the current one again.
+        answer = _answer(request, ok, message, fresh, back) | {"undone": undone}
+        return JsonResponse(answer, status=200 if ok else 409)
     (messages.success if ok else messages.warning)(request, message)
     return redirect(back)

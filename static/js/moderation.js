@@ -18,6 +18,15 @@
   var status = document.getElementById("mod-status");
   var current = -1;
 
+  // The keys work from here on: show their legend and badges, and tell assistive technology.
+  function offerKeys() {
+    root.querySelectorAll("button[data-key]").forEach(function (button) {
+      button.setAttribute("aria-keyshortcuts", button.getAttribute("data-key"));
+    });
+  }
+  root.classList.add("has-keys");
+  offerKeys();
+
   function items() {
     return Array.prototype.slice.call(root.querySelectorAll("[data-mod-item]"));
   }
@@ -72,9 +81,19 @@
         }
       }
     });
+    offerKeys();
     if (current >= 0) {
       mark(current);
     }
+  }
+
+  // Each queue's count (the tabs', the header's), as the server counted after the action.
+  function recount(counts) {
+    Object.keys(counts || {}).forEach(function (key) {
+      document.querySelectorAll('[data-mod-count="' + key + '"]').forEach(function (badge) {
+        badge.textContent = counts[key];
+      });
+    });
   }
 
   function send(form) {
@@ -95,6 +114,19 @@
       .then(function (result) {
         announce(result.message);
         replace(result.items);
+        recount(result.counts);
+        // After an undo, the comment given back is the current one again: the next key
+        // acts on it, not on the one the highlight had moved on to.
+        var restored = (result.undone || [])
+          .map(function (pk) {
+            return items().indexOf(document.getElementById("mod-item-" + pk));
+          })
+          .filter(function (index) {
+            return index >= 0;
+          });
+        if (restored.length) {
+          select(Math.min.apply(null, restored));
+        }
         return result;
       })
       .catch(function () {

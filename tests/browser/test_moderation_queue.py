@@ -82,3 +82,81 @@ def test_keyboard_queue_approves_without_a_reload(new_page, live_server, make_us
     # The reader sees it now: the approval invalidated the cached page.
     reader_page.goto(article.get_absolute_url())
     assert "My first thoughts on the axis." in reader_page.locator("#discussion").inner_text()
+
+
+def _queue_with_two_waiting(make_article, make_user):
+    piece = make_article()
+    first = posting.post_comment(
+        target=piece, author=make_user(display_name="Ana First"), body="The first word."
+    ).comment
+    second = posting.post_comment(
+        target=piece, author=make_user(display_name="Ben Second"), body="The second word."
+    ).comment
+    moderator = make_user(groups=[MODERATORS], is_staff=True, display_name="Mo Derator")
+    return first, second, moderator
+
+
+def _current(page) -> str:
+    return page.locator("[data-mod-item].is-current").get_attribute("id")
+
+
+def _count(page, queue: str) -> str:
+    return page.locator(f'.mod-tabs [data-mod-count="{queue}"]').inner_text()
+
+
+@pytest.mark.browser
+def test_after_undo_the_next_key_acts_on_the_comment_given_back(
+    browser_context, make_article, make_user
+):
+    first, second, moderator = _queue_with_two_waiting(make_article, make_user)
+    page = browser_context(user=moderator).open()
+    page.goto("/moderation/")
+    assert (_count(page, "pending"), _count(page, "published")) == ("2", "0")
+
+    page.keyboard.press("j")
+    assert _current(page) == f"mod-item-{first.pk}"
+    page.keyboard.press("a")
+    page.wait_for_selector(f"#mod-item-{first.pk}.mod-item--approved")
+    # The highlight moves on, and the tabs count what the server now holds.
+    assert _current(page) == f"mod-item-{second.pk}"
+    page.wait_for_function("document.querySelector('[data-mod-count=pending]').textContent == '1'")
+    assert _count(page, "published") == "1"
+    assert page.locator(".site-nav [data-mod-count=pending]").inner_text() == "1"  # the header's
+
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#mod-item-{first.pk}:not(.mod-item--approved)")
+    # The comment given back is the current one again, and the counts follow.
+    page.wait_for_function(
+        f"document.getElementById('mod-item-{first.pk}').classList.contains('is-current')"
+    )
+    assert (_count(page, "pending"), _count(page, "published")) == ("2", "0")
+
+    page.keyboard.press("r")
+    page.wait_for_selector(f"#mod-item-{first.pk}.mod-item--rejected")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == (Comment.State.REJECTED, Comment.State.PENDING)
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+def test_without_javascript_no_key_is_promised(browser_context, make_article, make_user):
+    first, _, moderator = _queue_with_two_waiting(make_article, make_user)
+    page = browser_context(user=moderator, java_script_enabled=False).open()
+    page.goto("/moderation/")
+    assert not page.locator(".mod-keys__legend").is_visible()
+    assert page.locator("[data-mod-item] button kbd:visible").count() == 0
+    assert page.locator("[aria-keyshortcuts]").count() == 0
+    # The buttons still work: a form each.
+    undo = page.get_by_role("button", name="Undo my last action")
+    assert undo.is_visible()
+    page.locator(f"#mod-item-{first.pk}").get_by_role("button", name="Approve").click()
+    page.wait_for_load_state()
+    first.refresh_from_db()
+    assert first.state == Comment.State.APPROVED
+
+    keyed = browser_context(user=moderator).open()
+    keyed.goto("/moderation/")
+    assert keyed.locator(".mod-keys__legend").is_visible()
+    assert keyed.locator("[data-mod-item] button kbd:visible").count() > 0
+    assert keyed.locator('button[aria-keyshortcuts="a"]').count() > 0

@@ -78,7 +78,8 @@ def test_each_comment_comes_with_its_parent_piece_history_reason_and_reports(
 
 def test_the_queues_have_counts_and_the_keys_are_explained(moderating, held, published):
     page = _text(moderating.get(QUEUE))
-    assert 'aria-current="page">Pending <span class="mod-tabs__count">1</span>' in page
+    count = '<span class="mod-tabs__count" data-mod-count="pending">1</span>'
+    assert f'aria-current="page">Pending {count}' in page
     for key, meaning in [("j", "next"), ("a", "approve"), ("r", "reject"), ("s", "spam")]:
         assert f"<kbd>{key}</kbd>" in page
         assert meaning in page
