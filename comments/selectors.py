@@ -257,6 +257,7 @@ class Threads:
     sort: str
     status: DiscussionStatus
     published_count: int
+    own_waiting_count: int  # the viewer's own comments waiting for a moderator
     picks: list[Comment]  # the editors' picks (featured), above the threads
     viewer: object
     marks: ViewerMarks
@@ -314,6 +315,7 @@ def page_of_threads(
         published=Count("pk", filter=Q(state=State.APPROVED)),
         listed=Count("pk", filter=listed_q(viewer)),
         featured=Count("pk", filter=Q(state=State.APPROVED, is_featured=True)),
+        own_waiting=Count("pk", filter=Q(author_id=viewer.pk, state=State.PENDING)),
     )
     top_level = (
         listed_top_level(target, viewer)
@@ -329,6 +331,7 @@ def page_of_threads(
         sort=sort,
         status=discussion_status(target),
         published_count=counts["published"],
+        own_waiting_count=counts["own_waiting"] if viewer.is_authenticated else 0,
         picks=featured(target) if counts["featured"] else [],
         viewer=viewer,
         marks=marks or ViewerMarks(),

@@ -65,6 +65,31 @@ def test_the_author_sees_their_pending_comment_marked_as_such(client, reader, po
     assert "Pending review: only you can see this" in page
 
 
+def _count_line(response) -> str:
+    page = _text(response)
+    start = page.index('<p class="discussion__count">')
+    return " ".join(page[start : page.index("</p>", start)].split())
+
+
+def test_over_their_own_waiting_comment_the_count_says_so_not_0_comments(
+    client, trusted, reader, post, piece_url
+):
+    post(reader, "Held words.")
+    client.force_login(reader)
+    line = _count_line(client.get(piece_url))
+    assert "0 comments" not in line
+    assert "No published comments yet" in line
+    assert "1 of yours waiting for a moderator" in line
+
+    post(trusted, "Published words.")
+    post(reader, "More held words.")
+    line = _count_line(client.get(piece_url))
+    assert "1 comment" in line
+    assert "2 of yours waiting for a moderator" in line
+    client.force_login(trusted)  # others' waiting comments are neither shown nor counted
+    assert "waiting" not in _count_line(client.get(piece_url))
+
+
 def test_the_comment_count_is_in_the_meta_line_and_cards(client, trusted, reader, post, piece):
     post(trusted, "One.")
     post(trusted, "Two.")
