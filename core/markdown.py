@@ -16,6 +16,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 _INLINE_TAGS = {"a", "em", "strong", "code", "br", "abbr", "sup", "sub", "del"}
 _BLOCK_TAGS = {"p", "blockquote", "pre", "ul", "ol", "li", "hr"}
@@ -69,6 +70,53 @@ class PullQuotes(Extension):
     def extendMarkdown(self, md):  # Python-Markdown's name
         # Before "inline" (20): the paragraph still holds the raw marker.
         md.treeprocessors.register(_PullQuoteProcessor(md), "pull_quotes", 25)
+
+
+# A bare web address in a reader's text (the moderation rules count these as links too).
+BARE_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>()\[\]\x02\x03]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"…"  # punctuation that ends the sentence, not the address
+
+
+class _BareLinkProcessor(Treeprocessor):
+    """Bare addresses (https://…, www.…) in the text become links, as in mail apps; text
+    already in a link or in code stays as it is."""
+
+    SKIP = {"a", "code", "pre"}
+
+    def run(self, root):
+        inside = {el for tag in self.SKIP for skipped in root.iter(tag) for el in skipped.iter()}
+        for parent in list(root.iter()):
+            if parent in inside:
+                continue
+            if parent.text:
+                parent.text = self._link(parent, parent.text, at=0)
+            for child in list(parent):
+                if child.tail:
+                    child.tail = self._link(parent, child.tail, at=list(parent).index(child) + 1)
+
+    def _link(self, parent, text: str, *, at: int) -> str:
+        """Link the addresses in `text`, inserting <a> elements into `parent` from index
+        `at`; return the text before the first one."""
+        addresses, between, end = [], [], 0
+        for match in BARE_URL.finditer(text):
+            address = match.group(0).rstrip(_TRAILING)
+            between.append(text[end : match.start()])
+            addresses.append(address)
+            end = match.start() + len(address)
+        between.append(text[end:])
+        for offset, address in enumerate(addresses):
+            href = address if "://" in address else f"https://{address}"
+            link = parent.makeelement("a", {"href": href})
+            link.text = AtomicString(address)
+            link.tail = between[offset + 1]
+            parent.insert(at + offset, link)
+        return between[0]
+
+
+class BareLinks(Extension):
+    def extendMarkdown(self, md):  # Python-Markdown's name
+        # After "inline" (20): Markdown links are made, and their text is left alone.
+        md.treeprocessors.register(_BareLinkProcessor(md), "bare_links", 15)
 
 
 @dataclass(frozen=True)
@@ -161,7 +209,7 @@ ARTICLE = Profile(
 )
 
 COMMENT = Profile(
-    extensions=("sane_lists",),
+    extensions=("sane_lists", BareLinks()),
     extension_configs={},
     tags=frozenset({"p", "br", "em", "strong", "a", "blockquote", "code", "pre", "ul", "ol", "li"}),
     attributes={"a": {"href"}, "ol": {"start"}},

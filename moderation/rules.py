@@ -33,6 +33,7 @@ from comments.errors import Sanctioned
 from comments.models import Comment
 from comments.moderator import Decision, Moderator, Submission
 from comments.targets import CommentTarget
+from core.markdown import BARE_URL
 from core.text import fold, normalise_domain
 
 from .models import BlockedEmailDomain, BlockedTerm, Sanction
@@ -83,7 +84,6 @@ def find_blocked_term(text: str, terms: list[str]) -> str | None:
 
 # Links -------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>()\[\]]+", re.IGNORECASE)
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 
 
@@ -91,7 +91,7 @@ def count_links(body: str) -> int:
     """Links in a comment: Markdown links (whatever their address) and bare addresses."""
     markdown_targets = _MARKDOWN_LINK.findall(body)
     without_markdown = _MARKDOWN_LINK.sub("](", body)
-    return len(markdown_targets) + len(_URL.findall(without_markdown))
+    return len(markdown_targets) + len(BARE_URL.findall(without_markdown))
 
 
 # Email domains -----------------------------------------------------------------------

@@ -68,6 +68,36 @@ def test_comment_markdown_subset_escapes_raw_html_and_marks_links():
     assert 'rel="nofollow ugc noopener"' in html
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "See https://example.org/a?x=1&y=2.",
+            'See <a href="https://example.org/a?x=1&amp;y=2" rel="nofollow ugc noopener">'
+            "https://example.org/a?x=1&amp;y=2</a>.",
+        ),
+        (
+            "(www.un.org)",
+            '(<a href="https://www.un.org" rel="nofollow ugc noopener">www.un.org</a>)',
+        ),
+        (
+            "*at https://a.org* and https://b.org",
+            '<em>at <a href="https://a.org" rel="nofollow ugc noopener">https://a.org</a></em> and '
+            '<a href="https://b.org" rel="nofollow ugc noopener">https://b.org</a>',
+        ),
+        # Already a link, or code: left as written (never a link inside a link).
+        (
+            "[*https://a.org*](https://b.org)",
+            '<a href="https://b.org" rel="nofollow ugc noopener"><em>https://a.org</em></a>',
+        ),
+        ("`https://a.org`", "<code>https://a.org</code>"),
+        ("javascript:alert(1) and ftp://x.org", "javascript:alert(1) and ftp://x.org"),
+    ],
+)
+def test_bare_addresses_in_comments_become_links(text, expected):
+    assert render_comment_markdown(text) == f"<p>{expected}</p>"
+
+
 def test_plain_text_for_search_and_reading_time():
     html = render_article_markdown("## Title\n\nSome *emphasis* &amp; text.").html
     assert html_to_text(html) == "Title Some emphasis & text."

@@ -1,6 +1,7 @@
 """The discussion as readers use it: HTTP in, pages out, through the real URLs."""
 
 import html
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -444,6 +445,28 @@ def test_recommending_shows_the_count(client, trusted, second_trusted, post, pie
     client.post(url, {"undo": "1"})
     comment.refresh_from_db()
     assert comment.recommendation_count == 0
+
+
+def test_signed_out_readers_are_asked_to_sign_in_to_recommend_and_come_back(
+    client, trusted, second_trusted, post, piece_url
+):
+    comment = post(trusted)
+    recommendations.recommend_comment(comment=comment, user=second_trusted)
+    page = _raw(client.get(piece_url))
+    link = re.search(
+        r'<a class="comment__action comment__recommend" href="([^"]+)">(.*?)</a>', page, re.S
+    )
+    assert link, "no way to recommend for a signed-out reader"
+    assert "Sign in to recommend" in link.group(2)
+    assert '<span class="comment__count">1</span>' in link.group(2)
+    assert 'class="comment__recommendations"' not in page  # no dead count
+    # Signing in by that link lands back on the comment, where the button now works.
+    login = client.post(
+        html.unescape(link.group(1)),
+        {"login": second_trusted.email, "password": PASSWORD},
+    )
+    assert login.status_code == 302
+    assert login["Location"] == f"{piece_url}#comment-{comment.pk}"
 
 
 def test_recommending_ones_own_comment_is_refused(client, trusted, post):
