@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http_cache import kept
+from core.markdown import render_comment_markdown
 from core.redirects import safe_next
 
 from . import posting, recommendations, reports, selectors, throttle
@@ -58,6 +59,7 @@ def _save_draft(
     *,
     faq_credit: bool = False,
     kept: bool = False,
+    preview: bool = False,
 ) -> None:
     """Keep `body` (cut at _DRAFT_MAX_CHARS) for `target` in the session, with at most
     _DRAFTS_PER_SESSION pieces' drafts, the newest. For a signed-out visitor the session
@@ -77,6 +79,7 @@ def _save_draft(
         "code": error.code if error else "",
         "faq_credit": faq_credit,
         "kept": kept,
+        "preview": preview,
     }
     request.session[_DRAFTS] = dict(list(drafts.items())[-_DRAFTS_PER_SESSION:])
 
@@ -100,13 +103,15 @@ def _draft_session_refused(request: HttpRequest, target: CommentTarget) -> HttpR
 
 
 def _take_draft(request: HttpRequest, target: CommentTarget) -> dict:
-    """The reader's unsent text for `target`; its error message is shown once."""
+    """The reader's unsent text for `target`; its error message and its preview are shown
+    once."""
     drafts = request.session.get(_DRAFTS)
     if not drafts or str(target.pk) not in drafts:
         return {}
     draft = drafts[str(target.pk)]
-    if draft.get("error"):
-        request.session[_DRAFTS] = {**drafts, str(target.pk): {**draft, "error": "", "code": ""}}
+    if draft.get("error") or draft.get("preview"):
+        shown = {**draft, "error": "", "code": "", "preview": False}
+        request.session[_DRAFTS] = {**drafts, str(target.pk): shown}
     return draft
 
 
@@ -187,6 +192,7 @@ class Discussion:
     error: str = ""
     error_code: str = ""
     sanction: Sanction | None = None  # in force: told instead of the box and the buttons
+    preview_html: str = ""  # the draft as it would be published (Preview, before posting)
 
     @property
     def post_url(self) -> str:
@@ -282,6 +288,7 @@ def discussion_context(
         error=draft.get("error", ""),
         error_code=draft.get("code", ""),
         sanction=sanction,
+        preview_html=render_comment_markdown(draft["body"]) if draft.get("preview") else "",
     )
     render = partial(get_template(THREADS).render, {"discussion": discussion}, request)
     if threads.page.number != cpage:  # past the end: the page redirects, nothing to show
@@ -338,6 +345,16 @@ def _submit(request: HttpRequest, target: CommentTarget, parent_id: int | None) 
         keep(parent_id)
         messages.info(request, KEPT_WHILE_SIGNING_IN)
         return redirect(_login_url(_form_url(target, parent_id)))
+
+    if request.POST.get("then") == "preview":
+        # Nothing is posted: the text comes back under its preview, or with what is wrong.
+        try:
+            posting.clean_body(body)
+        except CommentError as error:
+            keep(parent_id, error)
+        else:
+            keep(parent_id, preview=True)
+        return redirect(_form_url(target, parent_id))
 
     verdict = throttle.check_post_rate(request)
     if not verdict.allowed:

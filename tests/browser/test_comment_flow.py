@@ -186,3 +186,27 @@ def test_text_typed_while_signed_out_survives_every_route_to_sign_in(
     page.wait_for_url(re.compile(r"/articles/to-discuss/"))
     assert page.get_by_label("Your comment").input_value() == "Words worth keeping."
     assert Comment.objects.count() == 0  # kept for them to post, not posted
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
+def test_a_reader_previews_then_posts(browser_context, make_user, make_article, javascript):
+    reader = make_user(display_name="Careful Reader")
+    piece = make_article()
+    page = browser_context(user=reader, java_script_enabled=javascript).open()
+    page.goto(piece.get_absolute_url())
+    words = "On **Laos**: see https://example.org/laos-report."
+    page.get_by_label("Your comment").fill(words)
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_url(re.compile(r"#comment-form$"))
+
+    preview = page.get_by_role("region", name=re.compile("Preview"))
+    assert preview.locator("strong").inner_text() == "Laos"
+    link = preview.get_by_role("link", name="https://example.org/laos-report")
+    assert link.get_attribute("rel") == "nofollow ugc noopener"
+    assert page.get_by_label("Your comment").input_value() == words
+    assert not Comment.objects.exists()
+
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    assert Comment.objects.get().body == words
+    assert page.console_errors == []

@@ -340,6 +340,66 @@ def test_reply_opens_the_form_under_the_comment_and_posts(
     assert response["Location"].endswith(f"#comment-{reply.pk}")
 
 
+# Preview ------------------------------------------------------------------------------
+
+
+def _preview(response) -> str:
+    page = _raw(response)
+    if 'class="comment-preview"' not in page:
+        return ""
+    start = page.index('class="comment-preview"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_preview_shows_the_comment_as_published_and_posts_nothing(
+    client, trusted, post_url, piece_url
+):
+    client.force_login(trusted)
+    before = Comment.objects.count()
+    body = "A *careful* point, see https://example.org/report.\n\n<b>not bold</b>"
+    response = client.post(post_url, {"body": body, "then": "preview"})
+    assert response["Location"] == f"{piece_url}#comment-form"
+    assert Comment.objects.count() == before
+
+    page = client.get(piece_url)
+    preview = _preview(page)
+    assert "as readers will see it (not posted yet)" in preview
+    assert "<em>careful</em>" in preview
+    assert '<a href="https://example.org/report" rel="nofollow ugc noopener">' in preview
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in preview  # HTML shown as typed
+    assert f">{html.escape(body, quote=False)}</textarea>" in _raw(page)  # the text, to go on
+    assert _preview(client.get(piece_url)) == ""  # shown once; the text stays in the box
+
+    client.post(post_url, {"body": body})
+    assert Comment.objects.latest("pk").body == body
+
+
+def test_previewing_what_cannot_be_posted_says_why_and_keeps_the_text(
+    client, settings, trusted, post_url, piece_url
+):
+    settings.COMMENTS_MAX_LENGTH = 20
+    client.force_login(trusted)
+    client.post(post_url, {"body": "Far too long for this limit.", "then": "preview"})
+    page = _text(client.get(piece_url))
+    assert "the limit is 20" in page
+    assert "Far too long for this limit.</textarea>" in page
+    assert 'class="comment-preview"' not in page
+
+
+def test_a_reply_is_previewed_under_its_comment(client, trusted, second_trusted, post, piece_url):
+    parent = post(trusted, "Parent.")
+    client.force_login(second_trusted)
+    response = client.post(
+        reverse("comments:reply", args=[parent.pk]), {"body": "**Yes.**", "then": "preview"}
+    )
+    assert response["Location"] == f"{piece_url}?reply_to={parent.pk}#comment-form"
+    page = client.get(response["Location"].split("#")[0])
+    assert "as readers will see it" in _preview(page)
+    assert "<strong>Yes.</strong>" in _preview(page)
+    assert "Replying to Trusted Reader" in _text(page)
+    assert not Comment.objects.filter(parent=parent).exists()
+
+
 # Editing, withdrawing -----------------------------------------------------------------
 
 
