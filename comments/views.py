@@ -207,6 +207,10 @@ class Discussion:
         return body_help()
 
     @property
+    def max_length(self) -> int:
+        return settings.COMMENTS_MAX_LENGTH
+
+    @property
     def verify_url(self) -> str:
         return reverse("account_email")
 

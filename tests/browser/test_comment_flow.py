@@ -1,9 +1,11 @@
 """A new reader signs up from the discussion, confirms their address, and comments."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from articles.models import Article
 from comments import posting, states
@@ -209,4 +211,54 @@ def test_a_reader_previews_then_posts(browser_context, make_user, make_article, 
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_url(re.compile(r"#comment-\d+$"))
     assert Comment.objects.get().body == words
+    assert page.console_errors == []
+
+
+def test_times_read_as_ago_with_the_exact_time_kept(browser_context, make_user, make_article):
+    piece = make_article()
+    comment = posting.post_comment(
+        target=piece, author=make_user(display_name="Early Bird"), body="Said earlier."
+    ).comment
+    states.change_state(comment=comment, to_state=Comment.State.APPROVED)
+    written = timezone.now() - timedelta(hours=3, minutes=5)
+    Comment.objects.filter(pk=comment.pk).update(created_at=written)
+    exact = f"{written.day} {written:%b %Y, %H:%M}"
+
+    page = browser_context().open()
+    page.goto(piece.get_absolute_url())
+    time = page.locator(f"#comment-{comment.pk} .comment__permalink time")
+    assert time.evaluate("t => t.firstChild.nodeValue") == "3 hours ago"  # what one sees
+    assert time.get_attribute("title") == exact  # on hover
+    link = page.locator(f"#comment-{comment.pk} .comment__permalink")
+    assert exact in link.evaluate("a => a.textContent")  # read out by screen readers
+
+    still = browser_context(java_script_enabled=False).open()
+    still.goto(piece.get_absolute_url())
+    assert still.locator(f"#comment-{comment.pk} .comment__permalink time").inner_text() == exact
+
+
+def test_the_box_counts_and_holds_back_a_comment_over_the_limit(
+    browser_context, make_user, make_article, settings
+):
+    settings.COMMENTS_MAX_LENGTH = 40
+    piece = make_article()
+    page = browser_context(user=make_user()).open()
+    page.goto(piece.get_absolute_url())
+    box = page.get_by_label("Your comment")
+    count = page.locator("#comment-body-count")
+    assert count.inner_text() == "0 of 40 characters"
+    box.fill("  Thirty characters, exactly so. ")  # trimmed, as the server counts
+    assert count.inner_text() == "30 of 40 characters"
+    box.fill("This one runs on well past the forty characters.")
+    assert count.inner_text() == "8 characters over the limit of 40: please shorten it."
+
+    page.get_by_role("button", name="Post comment").click()
+    assert page.evaluate("document.activeElement.id") == "comment-body"
+    assert box.get_attribute("aria-invalid") == "true"
+    assert not Comment.objects.exists()  # never sent
+
+    page.get_by_role("button", name="Preview").click()  # still goes, and says why
+    page.wait_for_url(re.compile(r"#comment-form$"))
+    assert "the limit is 40" in page.locator("#comment-form").inner_text()
+    assert box.input_value() == "This one runs on well past the forty characters."
     assert page.console_errors == []
