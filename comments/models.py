@@ -281,6 +281,33 @@ class Recommendation(models.Model):
         return f"Recommendation of comment {self.comment_id}"
 
 
+class DiscussionVisit(models.Model):
+    """When a signed-in reader last read a piece's discussion: what others published since
+    is marked new for them on their next visit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_visits"
+    )
+    target = models.ForeignKey(
+        settings.COMMENTS_TARGET_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="piece",
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "target"], name="one_visit_per_reader_per_discussion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Visit of reader {self.user_id} to discussion {self.target_id}"
+
+
 class PostingWindow(models.Model):
     """What one poster (a user, or a keyed hash of a client address) got through in the
     posting limit's sliding window; `comments.throttle` locks, reads and writes it."""

@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Comment, CommentEvent, Recommendation, Report
+from .models import Comment, CommentEvent, DiscussionVisit, Recommendation, Report
 from .targets import CommentTarget, DiscussionStatus, discussion_status
 
 State = Comment.State
@@ -126,11 +126,13 @@ class ViewerMarks:
     editable: frozenset[int] = frozenset()
     recommended: frozenset[int] = frozenset()
     reported: frozenset[int] = frozenset()
+    new: frozenset[int] = frozenset()  # published by others since their last visit
 
 
 def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
     """`viewer`'s marks on `target`'s discussion, in one query (indexed by reader, so its
-    cost follows what the reader did, not the length of the discussion)."""
+    cost follows what the reader did, not the length of the discussion, but for the
+    comments published since their last visit, read from the record of changes)."""
     if viewer is None or not viewer.is_authenticated:
         return ViewerMarks()
 
@@ -139,6 +141,7 @@ def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
         return queryset.annotate(tag=tag_value).values_list(id_field, "tag").order_by()
 
     own = Comment.objects.filter(target_id=target.pk, author_id=viewer.pk)
+    last_visit = DiscussionVisit.objects.filter(user_id=viewer.pk, target_id=target.pk)
     window = timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
     on_target = Q(comment__target_id=target.pk)
     rows = tagged(own, "pk", "own").union(
@@ -147,6 +150,17 @@ def viewer_marks(target: CommentTarget, viewer) -> ViewerMarks:
             Recommendation.objects.filter(on_target, user_id=viewer.pk), "comment_id", "recommended"
         ),
         tagged(Report.objects.filter(on_target, reporter_id=viewer.pk), "comment_id", "reported"),
+        # Published since: posted published, or approved (or restored) by a moderator.
+        tagged(
+            CommentEvent.objects.filter(
+                comment__target_id=target.pk,
+                comment__state=State.APPROVED,
+                to_state=State.APPROVED,
+                created_at__gt=Subquery(last_visit.values("seen_at")[:1]),
+            ).exclude(comment__author_id=viewer.pk),
+            "comment_id",
+            "new",
+        ),
         all=True,
     )
     marks: dict[str, set[int]] = defaultdict(set)
@@ -201,6 +215,7 @@ class Node:
     shown: bool = True  # False: a placeholder keeping the thread's shape
     is_own: bool = False
     recommended: bool = False
+    is_new: bool = False  # published by someone else since the viewer's last visit
     reported: bool = False
     can_reply: bool = False
     can_edit: bool = False
@@ -234,6 +249,7 @@ def make_node(
     status: DiscussionStatus | None = None,
     recommended: set[int] = frozenset(),
     reported: set[int] = frozenset(),
+    new: set[int] = frozenset(),
     children: list[Node] | None = None,
 ) -> Node:
     is_own = viewer is not None and viewer.is_authenticated and comment.author_id == viewer.pk
@@ -245,6 +261,7 @@ def make_node(
         is_own=is_own,
         recommended=comment.pk in recommended,
         reported=comment.pk in reported,
+        is_new=comment.pk in new,
         can_reply=bool(status and status.is_open) and comment.state == State.APPROVED,
         can_edit=is_own and comment.can_be_edited_now(),
         can_withdraw=is_own and comment.is_live,
@@ -285,6 +302,7 @@ class Threads:
                 status=self.status,
                 recommended=self.marks.recommended,
                 reported=self.marks.reported,
+                new=self.marks.new,
                 children=children,
             )
             return node if node.shown or children else None

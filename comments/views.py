@@ -26,7 +26,7 @@ from core.http_cache import kept
 from core.markdown import render_comment_markdown
 from core.redirects import safe_next
 
-from . import posting, recommendations, reports, selectors, throttle
+from . import posting, recommendations, reports, selectors, throttle, visits
 from .errors import CommentError
 from .forms import CommentBodyForm, ReportForm, body_help
 from .handlers import DRAFT_SESSION_MARK, DRAFT_SESSION_SECONDS
@@ -267,9 +267,10 @@ def discussion_context(
     verified = signed_in and posting.has_verified_email(viewer)
     sanction = moderator().sanction(viewer) if signed_in else None
     draft = _take_draft(request, target)
-    threads = selectors.page_of_threads(
-        target, viewer, marks=selectors.viewer_marks(target, viewer), sort=sort, page_number=cpage
-    )
+    marks = selectors.viewer_marks(target, viewer)
+    if signed_in:
+        visits.record_visit(target=target, user=viewer)  # the next visit's "new" starts here
+    threads = selectors.page_of_threads(target, viewer, marks=marks, sort=sort, page_number=cpage)
     reply_to = _int_or_none(request.GET.get("reply_to")) or _int_or_none(draft.get("parent"))
     reply_node = (
         next((node for node in selectors.walk(threads.nodes) if node.comment.pk == reply_to), None)

@@ -340,6 +340,43 @@ def test_reply_opens_the_form_under_the_comment_and_posts(
     assert response["Location"].endswith(f"#comment-{reply.pk}")
 
 
+# New since the last visit -------------------------------------------------------------
+
+
+def _new_marks(response) -> list[int]:
+    return [
+        int(pk)
+        for pk in re.findall(
+            r'<article class="comment comment--new[^"]*" id="comment-(\d+)"', _raw(response)
+        )
+    ]
+
+
+def test_what_others_published_since_a_readers_last_visit_is_marked_new(
+    client, trusted, second_trusted, reader, post, piece_url
+):
+    before = post(second_trusted, "Before the visit.")
+    client.force_login(trusted)
+    first = client.get(piece_url)
+    assert _new_marks(first) == []  # a first visit: nothing is "new"
+    assert "new since your last visit" not in _text(first)
+
+    later = post(second_trusted, "After the visit.")
+    own = post(trusted, "My own, after the visit.")
+    held = post(reader, "Held for a moderator.")
+    assert held.state == State.PENDING
+    page = client.get(piece_url)
+    assert _new_marks(page) == [later.pk]  # not their own, not what they had seen
+    assert "1 new since your last visit" in _text(page)
+    assert 'New<span class="visually-hidden"> since your last visit</span>' in _raw(page)
+
+    assert _new_marks(client.get(piece_url)) == []  # seen now
+    states.change_state(comment=held, to_state=State.APPROVED)  # written before, published now
+    assert _new_marks(client.get(piece_url)) == [held.pk]
+    client.logout()
+    assert "comment--new" not in _raw(client.get(piece_url))  # signed out: no marks
+
+
 # Preview ------------------------------------------------------------------------------
 
 
