@@ -355,14 +355,14 @@ def _new_marks(response) -> list[int]:
 def test_what_others_published_since_a_readers_last_visit_is_marked_new(
     client, trusted, second_trusted, reader, post, piece_url
 ):
-    before = post(second_trusted, "Before the visit.")
+    post(second_trusted, "Before the visit.")
     client.force_login(trusted)
     first = client.get(piece_url)
     assert _new_marks(first) == []  # a first visit: nothing is "new"
     assert "new since your last visit" not in _text(first)
 
     later = post(second_trusted, "After the visit.")
-    own = post(trusted, "My own, after the visit.")
+    post(trusted, "My own, after the visit.")
     held = post(reader, "Held for a moderator.")
     assert held.state == State.PENDING
     page = client.get(piece_url)
