@@ -308,6 +308,39 @@ class DiscussionVisit(models.Model):
         return f"Visit of reader {self.user_id} to discussion {self.target_id}"
 
 
+class Follow(models.Model):
+    """A signed-in reader following a piece's discussion: mail for each comment published
+    there, or a daily digest of them; stopped from any of those mails in one click."""
+
+    class Mode(models.TextChoices):
+        EACH = "each", "each new comment"
+        DAILY = "daily", "a daily digest"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    target = models.ForeignKey(
+        settings.COMMENTS_TARGET_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="piece",
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.EACH)
+    created_at = models.DateTimeField(default=timezone.now)
+    digest_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="Until when the daily digest has told them."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "target"], name="one_follow_per_discussion")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reader {self.user_id} follows discussion {self.target_id} ({self.mode})"
+
+
 class PostingWindow(models.Model):
     """What one poster (a user, or a keyed hash of a client address) got through in the
     posting limit's sliding window; `comments.throttle` locks, reads and writes it."""

@@ -1,4 +1,6 @@
-"""Mail to readers: the author of a comment, when someone replies to it (if they asked).
+"""Mail to readers: the author of a comment, when someone replies to it (if they asked),
+with a one-click unsubscribe (comments.follows). Mail to those following a discussion is
+comments.follows'.
 
 Sent by the task worker, never while a request waits; links use SITE_URL, never the
 request's Host header.
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from core import tasks
 
+from . import follows
 from .models import Comment
 
 State = Comment.State
@@ -33,7 +36,9 @@ def notify_reply(*, reply_id: int) -> bool:
         or not getattr(recipient, "notify_on_reply", False)
     ):
         return False
+    token = follows.unsubscribe_token(user=recipient)
     context = {
+        "unsubscribe_url": follows.unsubscribe_url(token),
         "reply": reply,
         "original": original,
         "target": reply.target,
@@ -44,7 +49,9 @@ def notify_reply(*, reply_id: int) -> bool:
     }
     subject = " ".join(render_to_string("comments/email/reply_subject.txt", context).split())
     body = render_to_string("comments/email/reply_body.txt", context)
-    EmailMessage(subject, body, to=[recipient.email]).send()
+    EmailMessage(
+        subject, body, to=[recipient.email], headers=follows.unsubscribe_headers(token)
+    ).send()
     return True
 
 

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from core import tasks
 
-from . import notifications
+from . import follows, notifications
 from .errors import CommentError, Conflict
 from .models import Comment, CommentEvent
 from .signals import comment_waiting, discussion_changed
@@ -178,9 +178,11 @@ def record(
         batch=batch,
         undoes=undoes,
     )
-    if first_approval and comment.in_reply_to_id:
-        # Only once the reply is public, and only once; a task that exists only if this
+    if first_approval:
+        # Only once the comment is public, and only once; tasks that exist only if this
         # transaction commits, sent by the worker: the person posting never waits on SMTP,
         # and a mail failure is retried there, never an error for them.
-        tasks.enqueue(notifications.send_reply_notification, reply_id=comment.pk)
+        if comment.in_reply_to_id:
+            tasks.enqueue(notifications.send_reply_notification, reply_id=comment.pk)
+        tasks.enqueue(follows.send_published_comment_mail, comment_id=comment.pk)
     return event

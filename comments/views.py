@@ -26,12 +26,12 @@ from core.http_cache import kept
 from core.markdown import render_comment_markdown
 from core.redirects import safe_next
 
-from . import posting, recommendations, reports, selectors, throttle, visits
+from . import follows, posting, recommendations, reports, selectors, throttle, visits
 from .errors import CommentError
 from .forms import CommentBodyForm, ReportForm, body_help
 from .handlers import DRAFT_SESSION_MARK, DRAFT_SESSION_SECONDS
 from .handlers import DRAFTS as _DRAFTS
-from .models import Comment
+from .models import Comment, Follow
 from .moderator import Sanction, moderator
 from .targets import CommentTarget, DiscussionStatus, target_model
 
@@ -193,6 +193,7 @@ class Discussion:
     error_code: str = ""
     sanction: Sanction | None = None  # in force: told instead of the box and the buttons
     preview_html: str = ""  # the draft as it would be published (Preview, before posting)
+    follow: Follow | None = None  # the viewer's, when they follow this discussion
 
     @property
     def post_url(self) -> str:
@@ -209,6 +210,10 @@ class Discussion:
     @property
     def max_length(self) -> int:
         return settings.COMMENTS_MAX_LENGTH
+
+    @property
+    def follow_url(self) -> str:
+        return reverse("comments:follow", kwargs={"target_id": self.target.pk})
 
     @property
     def verify_url(self) -> str:
@@ -294,6 +299,7 @@ def discussion_context(
         error_code=draft.get("code", ""),
         sanction=sanction,
         preview_html=render_comment_markdown(draft["body"]) if draft.get("preview") else "",
+        follow=follows.following(user=viewer, target=target) if signed_in else None,
     )
     render = partial(get_template(THREADS).render, {"discussion": discussion}, request)
     if threads.page.number != cpage:  # past the end: the page redirects, nothing to show
@@ -599,6 +605,52 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
     except CommentError as error:
         messages.error(request, error.message)
     return HttpResponseRedirect(back)
+
+
+# Following ---------------------------------------------------------------------------
+
+FOLLOWING = {
+    Follow.Mode.EACH: "You follow this discussion: each new comment comes to you by email "
+    "once it is published.",
+    Follow.Mode.DAILY: "You follow this discussion: a daily email brings the comments "
+    "published that day.",
+}
+
+
+@require_POST
+def follow(request: HttpRequest, target_id: int) -> HttpResponse:
+    """Follow a discussion (mode: each, daily) or stop (mode: stop); a form, no script."""
+    target = _published_target_or_404(target_id)
+    back = f"{target.get_absolute_url()}#discussion-follow"
+    if not request.user.is_authenticated:
+        return redirect(_login_url(back))
+    mode = request.POST.get("mode", "")
+    if mode == "stop":
+        follows.unfollow(user_id=request.user.pk, target_id=target.pk)
+        messages.success(request, "You no longer follow this discussion: no more email about it.")
+    elif mode in Follow.Mode.values:
+        follows.follow(user=request.user, target=target, mode=mode)
+        messages.success(request, FOLLOWING[mode])
+    else:
+        messages.error(request, "Choose how to follow the discussion: each comment, or daily.")
+    return redirect(back)
+
+
+@csrf_exempt  # mail apps post here in one click (RFC 8058); the signed token is the proof
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the mail a link in it names, without signing in. A GET asks first (a link may
+    be opened by a mail scanner); a POST, from the page or a mail app, stops it."""
+    what = follows.read_unsubscribe_token(token)
+    if what is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        done = follows.unsubscribe(what)
+        return render(request, "comments/unsubscribe.html", {"done": done})
+    context = {"token": token, "replies": "replies" in what}
+    if not context["replies"]:
+        context["target"] = target_model().objects.filter(pk=what["target"]).first()
+    return render(request, "comments/unsubscribe.html", context)
 
 
 # Finding comments --------------------------------------------------------------------

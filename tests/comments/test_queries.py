@@ -31,11 +31,11 @@ ANONYMOUS_WARM = 2
 # Signed in, the page is rendered for them around parts kept for every reader and threads
 # kept for every reader with the same marks: their session and account, whether their
 # address is verified and whether a sanction is in force, the versions, the piece, their
-# marks (new since their last visit among them), their visit recorded (one upsert), the
-# counts, and the two look-ups. Cold, also the threads and replies, the byline, topics,
-# guides and FAQ, and the two stores.
-SIGNED_IN_COLD = 19
-SIGNED_IN_WARM = 11
+# marks (new since their last visit among them), their visit recorded (one upsert),
+# whether they follow the discussion, the counts, and the two look-ups. Cold, also the
+# threads and replies, the byline, topics, guides and FAQ, and the two stores.
+SIGNED_IN_COLD = 20
+SIGNED_IN_WARM = 12
 
 
 def _threaded(target, authors, viewer, *, threads: int) -> int:

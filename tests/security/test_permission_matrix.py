@@ -125,6 +125,12 @@ COMMENT_ROWS = [
     Row("comments:post", every(404), method="POST", args=("draft_pk",), data={"body": "Hi."}),
     Row("comments:draft", every(302), method="POST", args=("piece_pk",), data={"body": "Hi."}),
     Row("comments:draft", every(404), method="POST", args=("draft_pk",), data={"body": "Hi."}),
+    # Following: signed-out readers are sent to sign in; a signed token alone unsubscribes.
+    Row("comments:follow", every(302), method="POST", args=("piece_pk",), data={"mode": "each"}),
+    Row("comments:follow", every(404), method="POST", args=("draft_pk",), data={"mode": "each"}),
+    Row("comments:follow", every(405), args=("piece_pk",)),
+    Row("comments:unsubscribe", every(400), kwargs={"token": "not-signed-by-us"}),
+    Row("comments:unsubscribe", every(400), method="POST", kwargs={"token": "not-signed-by-us"}),
     Row("comments:reply", every(302), args=("theirs",)),
     Row("comments:reply", every(302), method="POST", args=("theirs",), data={"body": "Yes."}),
     Row("comments:reply", every(404), args=("on_draft",)),
