@@ -11,6 +11,7 @@ from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
+from . import authors
 from .models import Article, Author, RelatedGuide, Topic
 
 
@@ -23,9 +24,15 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "account", "follows_discussions")
     search_fields = ("name", "bio")
     prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("account",)  # by number: editors need not browse every reader
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"account", "follows_discussions"} & set(form.changed_data):
+            authors.follow_their_discussions(obj)
 
 
 class RevertWithinPermissions(VersionAdmin):

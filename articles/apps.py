@@ -6,4 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self) -> None:
-        from . import caching  # noqa: F401 - connects what invalidates cached pages
+        from . import (  # noqa: F401 - connect their receivers
+            authors,  # authors who opt in follow their new pieces' discussions
+            caching,  # what invalidates cached pages
+        )

@@ -7,6 +7,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Follow
 from core.markdown import html_to_text, render_article_markdown
 
 from .links import linked_article_slugs, unlink_articles
@@ -33,6 +34,23 @@ class Author(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField(blank=True, help_text="A short biography shown on the author's page.")
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The author's own sign-in on the site, if they have one.",
+    )
+    follows_discussions = models.CharField(
+        "follows their pieces' discussions",
+        max_length=10,
+        blank=True,
+        choices=Follow.Mode.choices,
+        help_text="Mail the author the comments published on their pieces, as readers who "
+        "follow a discussion get them (needs their sign-in above). Each mail lets them stop "
+        "it for that piece.",
+    )
 
     class Meta:
         ordering = ["name"]
