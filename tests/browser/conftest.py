@@ -8,6 +8,7 @@ records console errors (CSP violations among them) in `page.console_errors` and 
 that leaves the site in `page.outside_requests`: the site makes no third-party requests.
 """
 
+import json
 import os
 import re
 import time
@@ -40,18 +41,20 @@ WIDTHS = {"320": SMALL_PHONE, "390": PHONE_390, "1280": DESKTOP}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 _LOADED_AT = time.time()
-(ARTIFACTS / "axe-results.json").unlink(missing_ok=True)  # this run's results only
+AXE_RESULTS_GLOB = "axe-results-*.json"  # one per worker (test_accessibility.py)
 
 
 def pytest_terminal_summary(terminalreporter):
     """The axe counts of this run (test_accessibility.py), one line per page and scheme."""
-    results = ARTIFACTS / "axe-results.json"
-    if not results.exists() or results.stat().st_mtime < _LOADED_AT:
+    results = {}
+    for path in sorted(ARTIFACTS.glob(AXE_RESULTS_GLOB)):
+        if path.stat().st_mtime >= _LOADED_AT:  # this run's, not an earlier one's
+            for page, schemes in json.loads(path.read_text()).items():
+                results.setdefault(page, {}).update(schemes)
+    if not results:
         return
-    import json
-
     terminalreporter.section("axe-core: violations per page (serious and critical fail)")
-    for page, schemes in sorted(json.loads(results.read_text()).items()):
+    for page, schemes in sorted(results.items()):
         for scheme, result in sorted(schemes.items()):
             impacts = ", ".join(f"{n} {impact}" for impact, n in result["by_impact"].items())
             terminalreporter.write_line(

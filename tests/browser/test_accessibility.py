@@ -1,24 +1,30 @@
 """Accessibility in a real browser: axe-core on the main pages in light and dark schemes
 (no serious or critical violation), and the keyboard: a skip link, focus always visible,
 every action reachable, landmarks, headings in order, form errors announced and tied to
-their fields. The axe counts go to test-artifacts/axe-results.json and the test summary."""
+their fields. The axe counts go to test-artifacts/axe-results-<worker>.json (one file per
+pytest worker, so that workers never write the same file) and the test summary."""
 
 import itertools
 import json
+import os
 import re
 from collections import Counter
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
-from comments.models import Comment
+from articles.models import Article
+from comments import follows
+from comments.models import Comment, Follow
 
 from .conftest import ARTIFACTS, DESKTOP, PASSWORD, PHONE
 from .pages import ARTICLE, MAIN_PAGES, person
 
 pytestmark = pytest.mark.browser
 
-AXE_RESULTS = ARTIFACTS / "axe-results.json"
+AXE_RESULTS = ARTIFACTS / f"axe-results-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.json"
+AXE_RESULTS.unlink(missing_ok=True)  # this run's results only
 BLOCKING = {"serious", "critical"}
 # Every WCAG 2.0 to 2.2 A and AA rule, and axe's best practices.
 AXE_OPTIONS = {
@@ -48,12 +54,12 @@ def _record(name: str, scheme: str, violations: list[dict]) -> None:
     AXE_RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
 
 
-@pytest.mark.parametrize(("name", "path", "who"), MAIN_PAGES, ids=[p[0] for p in MAIN_PAGES])
-def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
-    browser_context, showcase, axe, name, path, who
-):
-    page = browser_context(viewport=DESKTOP, user=person(showcase, who)).open()
-    page.goto(path)
+# The main pages, and the piece as a signed-in reader has it (their pending comment, a
+# preview, the counts, following).
+AXE_PAGES = [*MAIN_PAGES, ("article-reader", ARTICLE, "reader")]
+
+
+def _axe_clean_in_both_schemes(page, axe, name: str) -> None:
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
@@ -64,6 +70,33 @@ def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
             if v["impact"] in BLOCKING
         ]
         assert blocking == [], (name, scheme, blocking)
+
+
+@pytest.mark.parametrize(("name", "path", "who"), AXE_PAGES, ids=[p[0] for p in AXE_PAGES])
+def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
+    browser_context, showcase, axe, name, path, who
+):
+    page = browser_context(viewport=DESKTOP, user=person(showcase, who)).open()
+    page.goto(path)
+    if name == "article-reader":
+        page.get_by_label("Your comment").fill("A *second* thought, with https://example.org.")
+        page.get_by_role("button", name="Preview").click()
+        page.wait_for_url(re.compile("#comment-form$"))
+    _axe_clean_in_both_schemes(page, axe, name)
+
+
+def test_axe_on_the_page_a_mail_link_opens(browser_context, showcase, axe):
+    reader = person(showcase, "reader")
+    piece = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+    follows.follow(user=reader, target=piece, mode=Follow.Mode.EACH)
+    token = follows.unsubscribe_token(user=reader, target=piece)
+    page = browser_context(viewport=DESKTOP).open()  # from a mail app: not signed in
+    page.goto(reverse("comments:unsubscribe", args=[token]))
+    _axe_clean_in_both_schemes(page, axe, "unsubscribe")
+    page.get_by_role("button", name="Stop these emails").click()
+    page.wait_for_load_state()
+    assert "No more emails about this discussion" in page.locator("h1").inner_text()
+    _axe_clean_in_both_schemes(page, axe, "unsubscribed")
 
 
 def test_axe_on_a_phone_with_the_contents_open(browser_context, showcase, axe):
