@@ -5,6 +5,7 @@ another reader replies, recommends and reports it; the report reaches the modera
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from comments import posting
 from comments.models import Comment, Report
@@ -128,13 +129,9 @@ def test_moderator_works_the_queue_from_the_keyboard(browser_context, make_artic
     assert page.evaluate("() => document.activeElement.id") == f"mod-item-{first.pk}"
     page.keyboard.press("a")  # approve it; the next one becomes current
     page.locator("#mod-status").filter(has_text=re.compile(r"\S")).wait_for()
-    page.wait_for_function(
-        f"() => document.activeElement && document.activeElement.id === 'mod-item-{second.pk}'"
-    )
+    expect(page.locator(f"#mod-item-{second.pk}")).to_be_focused()
     page.keyboard.press("r")  # reject the second
-    page.wait_for_function(
-        f"() => document.querySelector('#mod-item-{second.pk} .mod-badge--rejected') !== null"
-    )
+    page.locator(f"#mod-item-{second.pk} .mod-badge--rejected").wait_for()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == (State.APPROVED, State.REJECTED)
