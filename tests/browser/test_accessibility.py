@@ -85,6 +85,13 @@ def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
     _axe_clean_in_both_schemes(page, axe, name)
 
 
+def test_axe_on_the_admin_with_the_way_in_to_the_queue(browser_context, showcase, axe):
+    page = browser_context(viewport=DESKTOP, user=person(showcase, "moderator")).open()
+    page.goto(reverse("admin:index"))
+    assert page.get_by_role("link", name=re.compile("Moderation queue: 1 waiting")).is_visible()
+    _axe_clean_in_both_schemes(page, axe, "admin (moderator)")
+
+
 def test_axe_on_the_page_a_mail_link_opens(browser_context, showcase, axe):
     reader = person(showcase, "reader")
     piece = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
