@@ -38,12 +38,15 @@ def follow(*, user, target: CommentTarget, mode: str) -> Follow:
     """`user` follows `target`'s discussion in `mode` (a Follow.Mode), or changes mode."""
     if mode not in Follow.Mode.values:
         raise ValueError(f"not a way to follow: {mode!r}")
-    followed, _ = Follow.objects.update_or_create(
-        user=user, target_id=target.pk, defaults={"mode": mode}
+    # A digest, from when it is chosen, tells of what is published from then on.
+    starts = timezone.now() if mode == Follow.Mode.DAILY else None
+    followed, created = Follow.objects.get_or_create(
+        user=user, target_id=target.pk, defaults={"mode": mode, "digest_sent_at": starts}
     )
-    if mode == Follow.Mode.DAILY and followed.digest_sent_at is None:
-        # The first digest tells of what is published from now on, not the whole past.
-        Follow.objects.filter(pk=followed.pk).update(digest_sent_at=timezone.now())
+    if not created and followed.mode != mode:
+        followed.mode = mode
+        followed.digest_sent_at = starts or followed.digest_sent_at
+        followed.save(update_fields=["mode", "digest_sent_at"])
     return followed
 
 

@@ -625,7 +625,10 @@ def follow(request: HttpRequest, target_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(_login_url(back))
     mode = request.POST.get("mode", "")
-    if mode == "stop":
+    if mode in Follow.Mode.values and not posting.has_verified_email(request.user):
+        # Mail goes only to addresses their owner confirmed: never a way to send it to others.
+        messages.error(request, "Confirm your email address first: then you can follow.")
+    elif mode == "stop":
         follows.unfollow(user_id=request.user.pk, target_id=target.pk)
         messages.success(request, "You no longer follow this discussion: no more email about it.")
     elif mode in Follow.Mode.values:

@@ -32,6 +32,23 @@ def follower(make_user):
     return make_user("follower@example.com", display_name="Faithful Follower")
 
 
+def test_an_unconfirmed_address_cannot_follow(client, make_user, piece):
+    # Else anyone could sign up with someone else's address and have mail sent to it.
+    unconfirmed = make_user("not-mine@example.com", verified=False)
+    client.force_login(unconfirmed)
+    client.post(reverse("comments:follow", args=[piece.pk]), {"mode": "each"})
+    assert not Follow.objects.exists()
+
+
+def test_switching_to_the_digest_starts_it_from_then(follower, piece):
+    follows.follow(user=follower, target=piece, mode=Follow.Mode.DAILY)
+    Follow.objects.update(digest_sent_at=timezone.now() - timedelta(days=30))
+    follows.follow(user=follower, target=piece, mode=Follow.Mode.EACH)
+    follows.follow(user=follower, target=piece, mode=Follow.Mode.DAILY)
+    started = Follow.objects.get().digest_sent_at
+    assert timezone.now() - started < timedelta(minutes=1)  # not the month before
+
+
 def _to(mailoutbox, address):
     return [message for message in mailoutbox if message.to == [address]]
 
