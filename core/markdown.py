@@ -1,8 +1,9 @@
 """The one Markdown pipeline: Markdown -> HTML -> nh3 sanitizer.
 
 Two profiles share it. Editors' text (pieces, FAQ answers) gets headings with ids, tables,
-fenced code, typographic quotes and pull-quotes (a blockquote whose first line is
-`[!pullquote]`, see `PullQuotes`). Readers' comments get a small subset (emphasis, links,
+fenced code, typographic quotes, pull-quotes (a blockquote whose first line is
+`[!pullquote]`, see `PullQuotes`) and footnotes (`[^1]`, listed at the end under "Notes
+and sources", see `Notes`). Readers' comments get a small subset (emphasis, links,
 quotes, code, lists); their raw HTML is shown as text and their links are marked
 `nofollow ugc`. Callers render once, when the text is saved, and store the HTML.
 """
@@ -27,13 +28,28 @@ PULL_QUOTE_CLASS = "pull-quote"
 _ATTRIBUTION = re.compile(r"^(?:—|–|-{2,3})\s*")
 
 
+NOTES_ID = "notes"
+NOTES_TITLE = "Notes and sources"
+_NOTE_ID = re.compile(r"^fn(?:ref)?-[\w-]+$")  # footnotes' own ids: fn-1, fnref-1
+_OWN_CLASSES = {
+    "blockquote": {PULL_QUOTE_CLASS},
+    "a": {"footnote-ref", "footnote-backref"},
+    "section": {"footnotes"},
+}
+
+
 def _keep_known_classes(element: str, attribute: str, value: str) -> str | None:
-    """Only two classes pass: fenced_code's `language-x` on code, `pull-quote` on blockquote."""
+    """Only the pipeline's own classes and ids pass: fenced_code's `language-x` on code,
+    `pull-quote`, the footnotes' classes and ids; and the notes' label."""
     if attribute == "class":
-        if element == "blockquote":
-            return PULL_QUOTE_CLASS if PULL_QUOTE_CLASS in value.split() else None
+        if element in _OWN_CLASSES:
+            return " ".join(c for c in value.split() if c in _OWN_CLASSES[element]) or None
         classes = [c for c in value.split() if c.startswith("language-") and c[9:].isalnum()]
         return " ".join(classes) or None
+    if attribute == "id" and element in {"li", "sup"}:
+        return value if _NOTE_ID.match(value) else None
+    if attribute == "aria-labelledby":
+        return value if value == NOTES_ID else None
     return value
 
 
@@ -64,6 +80,36 @@ class _PullQuoteProcessor(Treeprocessor):
                     cite.text = "— " + last.text[match.end() :]
                     last.text = None
                     last.append(cite)
+
+
+class _NotesProcessor(Treeprocessor):
+    """Python-Markdown's footnotes end the piece as a rule and a list: make them a section
+    under a heading, "Notes and sources", that the contents and screen readers find, and
+    give each number and each way back a name that says what it is."""
+
+    def run(self, root):
+        for notes in root.iter("div"):
+            if notes.get("class") != "footnote":
+                continue
+            notes.tag = "section"
+            notes.attrib = {"class": "footnotes", "aria-labelledby": NOTES_ID}
+            for rule in notes.findall("hr"):
+                notes.remove(rule)
+            heading = notes.makeelement("h2", {"id": NOTES_ID})
+            heading.text = NOTES_TITLE
+            notes.insert(0, heading)
+        for link in root.iter("a"):
+            if link.get("class") == "footnote-ref":
+                link.set("aria-label", f"Note {link.text}")
+            elif link.get("class") == "footnote-backref":
+                link.set("aria-label", link.get("title", "Back to the text"))
+
+
+class Notes(Extension):
+    def extendMarkdown(self, md):  # Python-Markdown's name
+        # After "footnote" (50), which makes the list, and "inline" (20), which makes the
+        # numbers' links; before "toc" (5), which lists the heading.
+        md.treeprocessors.register(_NotesProcessor(md), "notes", 15)
 
 
 class PullQuotes(Extension):
@@ -180,22 +226,35 @@ def _toc_entries(tokens: list[dict]) -> list[dict]:
 
 
 ARTICLE = Profile(
-    extensions=("toc", "tables", "fenced_code", "smarty", "sane_lists", PullQuotes()),
+    extensions=(
+        "toc",
+        "tables",
+        "fenced_code",
+        "smarty",
+        "sane_lists",
+        "footnotes",
+        Notes(),
+        PullQuotes(),
+    ),
     extension_configs={
         "toc": {"toc_depth": "2-3"},
         "tables": {"use_align_attribute": True},
+        "footnotes": {"SEPARATOR": "-", "BACKLINK_TITLE": "Back to note %d in the text"},
     },
     tags=frozenset(
         _INLINE_TAGS
         | _BLOCK_TAGS
         | {"h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "img", "figure"}
-        | {"figcaption", "cite", "q", "dl", "dt", "dd", "mark", "small"}
+        | {"figcaption", "cite", "q", "dl", "dt", "dd", "mark", "small", "section"}
     ),
     attributes={
         "h2": {"id"},
         "h3": {"id"},
         "h4": {"id"},
-        "a": {"href", "title"},
+        "a": {"href", "title", "class", "aria-label"},
+        "sup": {"id"},  # a note's number (see _keep_known_classes)
+        "li": {"id"},  # a note
+        "section": {"class", "aria-labelledby"},  # the notes
         "blockquote": {"class"},  # `pull-quote` only (see _keep_known_classes)
         "img": {"src", "alt", "title", "width", "height"},
         "abbr": {"title"},

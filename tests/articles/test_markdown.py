@@ -98,6 +98,41 @@ def test_bare_addresses_in_comments_become_links(text, expected):
     assert render_comment_markdown(text) == f"<p>{expected}</p>"
 
 
+def test_footnotes_are_numbered_notes_with_their_way_back_listed_as_sources():
+    rendered = render_article_markdown(
+        "## Trade\n\nExports rose.[^un] Laos agreed.[^2]\n\n"
+        "[^un]: [UN Panel of Experts, 2025](https://un.org/panel).\n"
+        "[^2]: Interview with an official in Vientiane, March 2026."
+    )
+    html = rendered.html
+    assert (
+        '<sup id="fnref-un"><a aria-label="Note 1" class="footnote-ref" href="#fn-un">1</a></sup>'
+    ) in html
+    assert '<section aria-labelledby="notes" class="footnotes">' in html
+    assert '<h2 id="notes">Notes and sources</h2>' in html
+    assert '<li id="fn-un">' in html
+    assert '<a href="https://un.org/panel">' in html  # a source as a link
+    assert "Interview with an official in Vientiane, March 2026." in html  # plain text
+    assert (
+        'aria-label="Back to note 2 in the text" class="footnote-backref" href="#fnref-2"' in html
+    )
+    assert [entry["title"] for entry in rendered.toc] == ["Trade", "Notes and sources"]
+
+
+def test_footnote_markup_written_by_hand_is_sanitised_like_the_rest():
+    html = render_article_markdown(
+        '<li id="location" class="footnote-ref evil">x</li>\n\n'
+        '<sup id="fn-1" onclick="alert(1)">y</sup>\n\n'
+        '<section aria-labelledby="other" class="footnotes evil">'
+        "<script>alert(1)</script></section>"
+    ).html
+    assert 'id="location"' not in html  # only the notes' own ids (no clobbering)
+    for unsafe in ("evil", "onclick", "<script"):
+        assert unsafe not in html
+    assert 'aria-labelledby="other"' not in html
+    assert '<sup id="fn-1">y</sup>' in html
+
+
 def test_plain_text_for_search_and_reading_time():
     html = render_article_markdown("## Title\n\nSome *emphasis* &amp; text.").html
     assert html_to_text(html) == "Title Some emphasis & text."
