@@ -185,6 +185,9 @@ class CommentEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "created_at"], name="comment_event_actor"),
             models.Index(fields=["batch"], name="comment_event_batch"),
+            # What was published since a reader's last visit (selectors.viewer_marks), on
+            # every signed-in page: the few changes since then, not the discussion's all.
+            models.Index(fields=["to_state", "created_at"], name="comment_event_published"),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ _OWN_CLASSES = {
 }
 
 
-def _keep_known_classes(element: str, attribute: str, value: str) -> str | None:
+def _keep_own_attributes(element: str, attribute: str, value: str) -> str | None:
     """Only the pipeline's own classes and ids pass: fenced_code's `language-x` on code,
     `pull-quote`, the footnotes' classes and ids; and the notes' label."""
     if attribute == "class":
@@ -205,7 +205,7 @@ class Profile:
             html,
             tags=set(self.tags),
             attributes=self.attributes,
-            attribute_filter=_keep_known_classes,
+            attribute_filter=_keep_own_attributes,
             url_schemes={"http", "https", "mailto"},
             link_rel=self.link_rel,
             strip_comments=True,
@@ -252,10 +252,10 @@ ARTICLE = Profile(
         "h3": {"id"},
         "h4": {"id"},
         "a": {"href", "title", "class", "aria-label"},
-        "sup": {"id"},  # a note's number (see _keep_known_classes)
+        "sup": {"id"},  # a note's number (see _keep_own_attributes)
         "li": {"id"},  # a note
         "section": {"class", "aria-labelledby"},  # the notes
-        "blockquote": {"class"},  # `pull-quote` only (see _keep_known_classes)
+        "blockquote": {"class"},  # `pull-quote` only (see _keep_own_attributes)
         "img": {"src", "alt", "title", "width", "height"},
         "abbr": {"title"},
         "code": {"class"},
