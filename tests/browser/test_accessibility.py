@@ -59,17 +59,21 @@ def _record(name: str, scheme: str, violations: list[dict]) -> None:
 AXE_PAGES = [*MAIN_PAGES, ("article-reader", ARTICLE, "reader")]
 
 
+def _axe_clean(page, axe, name: str, scheme: str) -> None:
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    _record(name, scheme, violations)
+    blocking = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert blocking == [], (name, scheme, blocking)
+
+
 def _axe_clean_in_both_schemes(page, axe, name: str) -> None:
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
-        _record(name, scheme, violations)
-        blocking = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
-            for v in violations
-            if v["impact"] in BLOCKING
-        ]
-        assert blocking == [], (name, scheme, blocking)
+        _axe_clean(page, axe, name, scheme)
 
 
 @pytest.mark.parametrize(("name", "path", "who"), AXE_PAGES, ids=[p[0] for p in AXE_PAGES])
@@ -86,10 +90,15 @@ def test_axe_finds_no_serious_or_critical_violation_in_light_or_dark(
 
 
 def test_axe_on_the_admin_with_the_way_in_to_the_queue(browser_context, showcase, axe):
-    page = browser_context(viewport=DESKTOP, user=person(showcase, "moderator")).open()
-    page.goto(reverse("admin:index"))
-    assert page.get_by_role("link", name=re.compile("Moderation queue: 1 waiting")).is_visible()
-    _axe_clean_in_both_schemes(page, axe, "admin (moderator)")
+    moderator = person(showcase, "moderator")
+    # A page per scheme: the admin's colours change with a transition, which axe would
+    # measure half way if the scheme changed under a loaded page.
+    for scheme in ("light", "dark"):
+        page = browser_context(viewport=DESKTOP, color_scheme=scheme, user=moderator).open()
+        page.goto(reverse("admin:index"))
+        link = page.get_by_role("link", name=re.compile("Moderation queue: 1 waiting"))
+        assert link.is_visible()
+        _axe_clean(page, axe, "admin (moderator)", scheme)
 
 
 def test_axe_on_the_page_a_mail_link_opens(browser_context, showcase, axe):
