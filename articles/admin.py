@@ -1,18 +1,108 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
-from . import authors
+from . import authors, review
 from .models import Article, Author, RelatedGuide, Topic
+from .review import Move, Refusal
+
+MOVE_LABELS = {
+    Move.SEND_FOR_REVIEW: "Send for review",
+    Move.TAKE_BACK: "Take back to draft",
+    Move.APPROVE: "Approve for publishing",
+    Move.SEND_BACK: "Send back with your note",
+    Move.PUBLISH: "Publish or schedule",
+    Move.TAKE_DOWN: "Take down now",
+}
+MOVE_DONE = {
+    Move.SEND_FOR_REVIEW: "Sent for review: reviewers find it under “In review”.",
+    Move.TAKE_BACK: "Taken back to draft.",
+    Move.APPROVE: "Approved: an editor can now schedule or publish it.",
+    Move.SEND_BACK: "Sent back to draft with your note.",
+    Move.PUBLISH: "Done: the piece is {state}.",
+    Move.TAKE_DOWN: "Done: the piece is {state}.",
+}
+REFUSALS = {
+    Refusal.NOT_ALLOWED: "Your role can't do that to a piece.",
+    Refusal.WRONG_STATE: "The piece is {state} now, so that step doesn't apply (someone may "
+    "have moved it since you opened it).",
+    Refusal.OWN_PIECE: "You sent this piece for review, so another reviewer approves it.",
+    Refusal.NOTE_NEEDED: "Say in the note what needs to change before you send it back.",
+}
+# What a reviewer approves: a change to these after approval needs review again.
+REVIEWED_FIELDS = {"title", "standfirst", "body"}
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def state_of(article: Article) -> str:
+    """The piece's state in words, with the time that matters."""
+    if article.is_taken_down:
+        return f"taken down since {_when(article.unpublish_at)}"
+    if article.status == Article.Status.SCHEDULED and not article.is_published:
+        return f"scheduled for {_when(article.publish_at)}"
+    if article.is_published and article.unpublish_at:
+        return f"published, coming down {_when(article.unpublish_at)}"
+    if article.is_published:
+        return "published"
+    return article.get_status_display().lower()
+
+
+class ArticleForm(forms.ModelForm):
+    note = forms.CharField(
+        label="Note for the team",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen only here, with your name and the time. Saved with the piece, or "
+        "sent with the step you choose below (sending back needs one).",
+    )
+    user = None  # the person saving: set by ArticleAdmin.get_form, for each request
+
+    @staticmethod
+    def move_in(data) -> Move | None:
+        """The review step asked for by the button pressed (none: a plain save)."""
+        try:
+            return Move(data.get("_move", ""))
+        except ValueError:
+            return None
+
+    def move(self) -> Move | None:
+        return self.move_in(self.data)
+
+    def clean(self):
+        cleaned = super().clean()
+        move = self.move()
+        if move is None:
+            return cleaned
+        article = self.instance
+        try:
+            review.check(article=article, move=move, by=self.user, note=cleaned.get("note", ""))
+        except review.Refused as refused:
+            message = REFUSALS[refused.refusal].format(state=state_of(article))
+            raise ValidationError(message, code=refused.refusal.value) from None
+        approved = article.status == Article.Status.APPROVED
+        if move == Move.PUBLISH and approved and REVIEWED_FIELDS & set(self.changed_data):
+            raise ValidationError(
+                "The text changed since it was approved. Save it (it goes back to review) "
+                "and publish once a reviewer approves it again.",
+                code="changed_after_approval",
+            )
+        return cleaned
 
 
 @admin.register(Topic)
@@ -97,27 +187,75 @@ class RelatedGuideInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(RevertWithinPermissions):
+    form = ArticleForm
     list_display = ("title", "kind", "state", "publish_at", "updated_at")
     list_filter = ("status", "kind", "topics", "authors")
     search_fields = ("title", "standfirst", "body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("authors", "topics")
     date_hierarchy = "publish_at"
-    readonly_fields = ("preview_link", "created_at", "updated_at")
+    readonly_fields = ("state", "editorial_record", "preview_link", "created_at", "updated_at")
     # VersionAdmin follows the inlines' models, so reverting a piece restores its FAQ too.
     inlines = (RelatedGuideInline, FaqItemInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "standfirst", "body", "preview_link")}),
-        ("Publishing", {"fields": ("status", "publish_at", "authors", "topics")}),
+        ("Review", {"fields": ("state", "note", "editorial_record")}),
+        ("Publishing", {"fields": ("publish_at", "unpublish_at", "authors", "topics")}),
         ("Discussion", {"fields": ("discussion_prompt", "comments_open", "moderation_policy")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    @admin.display(description="State", ordering="publish_at")
+    @admin.display(description="State", ordering="status")
     def state(self, article: Article) -> str:
-        if article.status == Article.Status.DRAFT:
-            return "Draft"
-        return "Published" if article.is_published else "Scheduled"
+        if article.pk is None:
+            return "Draft (not saved yet)"
+        return state_of(article).capitalize()
+
+    @admin.display(description="Editorial record")
+    def editorial_record(self, article: Article) -> str:
+        notes = article.editor_notes.select_related("author") if article.pk else []
+        if not notes:
+            return "Nothing yet: notes and review steps appear here, with who and when."
+        return format_html(
+            '<ol class="editorial-record">{}</ol>',
+            format_html_join(
+                "",
+                '<li><strong>{}</strong>, {} <time datetime="{}">{}</time>{}</li>',
+                (
+                    (
+                        note.get_action_display(),
+                        f"by {note.author.display_name or note.author.email},"
+                        if note.author
+                        else "",
+                        note.created_at.isoformat(),
+                        _when(note.created_at),
+                        format_html("<p>{}</p>", note.text) if note.text else "",
+                    )
+                    for note in notes
+                ),
+            ),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request (modelform_factory)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("articles.publish_article"):
+            fields = (*fields, "publish_at", "unpublish_at")
+        return fields
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        moves = review.moves_for(article=obj, by=request.user) if obj is not None else []
+        context["review_moves"] = [(move.value, MOVE_LABELS[move]) for move in moves]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if ArticleForm.move_in(request.POST):  # a review step: back to the piece, not the list
+            return redirect(reverse("admin:articles_article_change", args=[quote(obj.pk)]))
+        return super().response_change(request, obj)
 
     @admin.display(description="Preview")
     def preview_link(self, article: Article) -> str:
@@ -136,7 +274,24 @@ class ArticleAdmin(RevertWithinPermissions):
         return reverse("articles:preview", kwargs={"slug": article.slug})
 
     def save_model(self, request: HttpRequest, article: Article, form, change: bool) -> None:
+        move, note = form.move(), form.cleaned_data.get("note", "")
+        reopens = (
+            move is None
+            and article.status == Article.Status.APPROVED
+            and bool(REVIEWED_FIELDS & set(form.changed_data))
+        )
         super().save_model(request, article, form, change)
+        if move is not None:
+            review.make(article=article, move=move, by=request.user, note=note)
+            messages.success(request, MOVE_DONE[move].format(state=state_of(article)))
+        elif note.strip():
+            review.add_note(article=article, by=request.user, text=note)
+        if reopens:
+            review.reopen(article=article, by=request.user)
+            messages.warning(
+                request,
+                "The text changed after it was approved, so the piece is back in review.",
+            )
         self.warn_about_unpublished_links(request, article)
 
     def warn_about_unpublished_links(self, request: HttpRequest, article: Article) -> None:

@@ -64,13 +64,19 @@ def listing_keys(articles=(), *more: str) -> list[str]:
 
 def shared_seconds(article: Article | None = None) -> float:
     """How long a shared page stays right by the clock: until the next scheduled piece goes
-    live, or `article`'s discussion closes; the safety net at most."""
+    live or a piece comes down, or `article`'s discussion closes; the safety net at most."""
     now = timezone.now()
-    if article is not None:  # read with the piece (with_next_publication): no query
-        moments = [article.next_publication, discussion_status(article, now=now).closes_at]
+    if article is not None:  # read with the piece (with_next_change): no query
+        closes = discussion_status(article, now=now).closes_at
+        moments = [article.next_publication, article.next_takedown, closes]
     else:
-        scheduled = Article.objects.filter(~Q(status=Article.Status.DRAFT), publish_at__gt=now)
-        moments = [scheduled.aggregate(next=Min("publish_at"))["next"]]
+        live = Article.objects.filter(status__in=Article.LIVE)
+        moments = list(
+            live.aggregate(
+                going_live=Min("publish_at", filter=Q(publish_at__gt=now)),
+                coming_down=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+            ).values()
+        )
     seconds = [(moment - now).total_seconds() for moment in moments if moment and moment > now]
     return min([http_cache.SAFETY_NET, *seconds])
 

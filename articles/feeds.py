@@ -22,6 +22,13 @@ class LatestArticlesFeed(Feed):
     link = reverse_lazy("articles:home")
     subtitle = settings.SITE_TAGLINE
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # Feed sets Last-Modified from its newest entry, which a piece leaving the feed does
+        # not change: `feed_modified` (the URL's condition) says when the feed changed.
+        response.headers.pop("Last-Modified", None)
+        return response
+
     def title(self) -> str:
         return settings.SITE_NAME
 
@@ -67,5 +74,7 @@ class LatestArticlesFeed(Feed):
 
 
 def feed_modified(request, *args, **kwargs):
-    """Last-Modified of the feed: a reader that has its newest version gets a 304, no body."""
-    return Article.objects.published().last_modified()
+    """Last-Modified of the feed: a reader that has its newest version gets a 304, no body.
+    A piece coming down by its time changes the feed then, though no row is saved."""
+    moments = [Article.objects.published().last_modified(), Article.objects.last_taken_down()]
+    return max((moment for moment in moments if moment), default=None)

@@ -64,15 +64,19 @@ class Author(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """Pieces readers may see: not drafts, and whose publish time has come.
+        """Pieces readers may see: published or scheduled, whose publish time has come and
+        whose unpublish time (if any) has not.
 
-        A scheduled piece needs no job to appear: it matches as soon as its time passes.
-        Every reader-facing view, feed, sitemap and search starts from here.
+        A scheduled piece needs no job to appear, nor a piece to come down: each matches
+        or stops matching as its time passes. Every reader-facing view, feed, sitemap and
+        search starts from here.
         """
+        now = timezone.now()
         return self.filter(
-            ~Q(status=Article.Status.DRAFT),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status__in=Article.LIVE,
             publish_at__isnull=False,
-            publish_at__lte=timezone.now(),
+            publish_at__lte=now,
         )
 
     def last_modified(self):
@@ -80,20 +84,31 @@ class ArticleQuerySet(models.QuerySet):
         going live as a change (its row is not saved when its time comes)."""
         return self.aggregate(latest=Max(Greatest("updated_at", "publish_at")))["latest"]
 
+    def last_taken_down(self):
+        """When the latest piece to come down by its unpublish time did (its row is not
+        saved then either): a list without it changed at that moment."""
+        now = timezone.now()
+        gone = self.filter(status__in=Article.LIVE, unpublish_at__lte=now)
+        return gone.aggregate(latest=Max("unpublish_at"))["latest"]
+
     def for_listing(self) -> "ArticleQuerySet":
         """What a list of pieces shows: byline and topics in two queries, whatever the count."""
         return self.prefetch_related("authors", "topics")
 
-    def with_next_publication(self) -> "ArticleQuerySet":
-        """Each piece with `next_publication`: when the next scheduled piece of the site goes
-        live (None if none is scheduled), the moment a cached page of it may change by the
-        clock alone (a link or a related guide appears). In the same query."""
-        scheduled = (
-            Article.objects.filter(~Q(status=Article.Status.DRAFT), publish_at__gt=timezone.now())
-            .order_by("publish_at")
-            .values("publish_at")[:1]
+    def with_next_change(self) -> "ArticleQuerySet":
+        """Each piece with `next_change`: when the site's pieces next change by the clock
+        alone, the next scheduled piece going live or a live one coming down (None if
+        nothing is due), the moment a cached page of it may change (a link or a related
+        guide appears or goes, or the piece itself comes down). In the same query."""
+        now = timezone.now()
+        live = Article.objects.filter(status__in=Article.LIVE)
+        going_live = live.filter(publish_at__gt=now).order_by("publish_at").values("publish_at")
+        coming_down = (
+            live.filter(unpublish_at__gt=now).order_by("unpublish_at").values("unpublish_at")
         )
-        return self.annotate(next_publication=Subquery(scheduled))
+        return self.annotate(
+            next_publication=Subquery(going_live[:1]), next_takedown=Subquery(coming_down[:1])
+        )
 
 
 class Article(models.Model):
@@ -102,9 +117,15 @@ class Article(models.Model):
         GUIDE = "guide", "Guide"
 
     class Status(models.TextChoices):
+        # The way through: articles.review says who moves a piece from one to the next.
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+
+    # Readers see a piece in these states once its publish time has come (ArticleQuerySet).
+    LIVE = (Status.SCHEDULED, Status.PUBLISHED)
 
     class ModerationPolicy(models.TextChoices):
         # The values are the contract in comments.targets (POLICIES, or "default").
@@ -143,6 +164,13 @@ class Article(models.Model):
         help_text="When the piece goes live. Leave empty to publish now; a future time "
         "schedules it and it appears by itself.",
     )
+    unpublish_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="When the piece comes down (an embargo's end, or a piece withdrawn): it "
+        "leaves the site by itself at that time. Leave empty to keep it up.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,13 +206,17 @@ class Article(models.Model):
     class Meta:
         ordering = ["-publish_at", "-created_at"]
         indexes = [models.Index(fields=["status", "publish_at"])]
+        permissions = [
+            ("review_article", "Can approve pieces for publishing or send them back"),
+            ("publish_article", "Can publish, schedule and take down pieces"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
         self.render()
-        if self.status != self.Status.DRAFT:
+        if self.status in self.LIVE:
             if self.publish_at is None:
                 self.publish_at = timezone.now()
             # One honest status: a future time is a schedule, a past one a publication.
@@ -223,10 +255,20 @@ class Article(models.Model):
 
     @property
     def is_published(self) -> bool:
+        now = timezone.now()
         return (
-            self.status != self.Status.DRAFT
+            self.status in self.LIVE
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    @property
+    def is_taken_down(self) -> bool:
+        return (
+            self.status in self.LIVE
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
         )
 
     @property
@@ -265,3 +307,40 @@ class RelatedGuide(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} → {self.guide}"
+
+
+class EditorNote(models.Model):
+    """A line in a piece's editorial record, seen only in the admin: a note from the team,
+    or a move through review (who sent it, approved it, sent it back, published it)."""
+
+    class Action(models.TextChoices):
+        NOTE = "note", "Note"
+        SENT_FOR_REVIEW = "sent_for_review", "Sent for review"
+        WITHDRAWN = "withdrawn", "Taken back to draft"
+        APPROVED = "approved", "Approved"
+        SENT_BACK = "sent_back", "Sent back"
+        REOPENED = "reopened", "Changed after approval: back in review"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNSCHEDULED = "unscheduled", "Unscheduled"
+        TAKEN_DOWN = "taken_down", "Taken down"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="editor_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.NOTE)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["article", "action", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="note", text=""), name="editor_note_says_something"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.article}"

@@ -43,10 +43,11 @@ class AuthorSitemap(_ListingSitemap):
 
 
 def sitemap_modified(request, *args, **kwargs):
-    """Last-Modified of the sitemap: its newest piece or FAQ answer; a crawler that has it
-    gets a 304 and no body."""
+    """Last-Modified of the sitemap: its newest piece or FAQ answer, or the last piece to
+    come down; a crawler that has it gets a 304 and no body."""
     moments = [
         Article.objects.published().last_modified(),
+        Article.objects.last_taken_down(),
         FaqItem.objects.published().aggregate(latest=Max("updated_at"))["latest"],
     ]
     return max((moment for moment in moments if moment), default=None)

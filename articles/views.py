@@ -97,7 +97,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort, cpage = normalise_sort(request.GET.get("sort")), page_number(request.GET.get("cpage"))
 
     def render_page(versions: tuple = ()) -> HttpResponse:
-        published = Article.objects.published().with_next_publication()
+        published = Article.objects.published().with_next_change()
         article = get_object_or_404(published, slug=slug)
         return _render_article(
             request, article, preview=False, sort=sort, cpage=cpage, versions=versions

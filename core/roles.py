@@ -8,6 +8,7 @@ database `grant` creates the ones it needs first.
 from django.contrib.auth.management import create_permissions
 
 EDITORS = "Editors"
+REVIEWERS = "Reviewers"
 MODERATORS = "Moderators"
 
 

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "moderation.context_processors.waiting",
+                "articles.context_processors.in_review",
             ],
         },
     },
@@ -317,6 +318,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Publishing.
 ARTICLES_PER_PAGE = 10
 WORDS_PER_MINUTE = 230
+# A piece is approved by a reviewer before it can be scheduled or published (articles.review).
+# Off (0) for a small team: editors publish their drafts themselves.
+ARTICLES_REVIEW_REQUIRED = env_bool("ARTICLES_REVIEW_REQUIRED", True)
 
 # Comments: what they hang on, and who decides what happens to new ones (comments.moderator).
 COMMENTS_TARGET_MODEL = "articles.Article"

@@ -23,7 +23,7 @@ from articles import launch
 from articles.models import Article, Author, Topic
 from comments import posting, states
 from comments.models import Comment
-from core.roles import EDITORS, MODERATORS
+from core.roles import EDITORS, MODERATORS, REVIEWERS
 from faq.models import FaqItem
 
 from .admin_forms import admin_form_data
@@ -94,7 +94,7 @@ def make_article(db):
     def make(title: str | None = None, *, topics=(), authors=(), **fields) -> Article:
         n = next(_sequence)
         fields.setdefault("status", Article.Status.PUBLISHED)
-        if fields["status"] != Article.Status.DRAFT:
+        if fields["status"] in Article.LIVE:
             fields.setdefault("publish_at", timezone.now() - timedelta(minutes=n))
         article = Article.objects.create(
             title=title or f"Piece number {n}",
@@ -149,6 +149,11 @@ def make_user(db):
 @pytest.fixture
 def editor(make_user):
     return make_user("editor@example.com", groups=[EDITORS], is_staff=True)
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user("reviewer@example.com", groups=[REVIEWERS], is_staff=True)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ PROJECT_APPS = ("core", "accounts", "articles", "faq", "comments", "moderation")
 # A migration grants a role what its <ROLE>_PERMISSIONS list says (core.roles.grant).
 ROLE_OF = {
     "EDITOR_PERMISSIONS": roles.EDITORS,
+    "REVIEWER_PERMISSIONS": roles.REVIEWERS,
     "MODERATOR_PERMISSIONS": roles.MODERATORS,
 }
 

@@ -146,7 +146,7 @@ def test_a_shared_list_lasts_until_the_next_scheduled_piece_goes_live(make_artic
 def test_a_piece_page_lasts_until_its_discussion_closes(make_article, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 1
     closing = make_article(publish_at=timezone.now() - timedelta(days=1, seconds=-60))
-    closing = Article.objects.with_next_publication().get(pk=closing.pk)
+    closing = Article.objects.with_next_change().get(pk=closing.pk)
     assert 50 < caching.shared_seconds(closing) <= 60
 
 

@@ -52,7 +52,7 @@ def test_editors_have_exactly_their_permissions():
         )
     )
     assert article_perms == {
-        "view_article", "add_article", "change_article",
+        "view_article", "add_article", "change_article", "publish_article",
         "view_topic", "add_topic", "change_topic",
         "view_author", "add_author", "change_author",
         "view_relatedguide", "add_relatedguide", "change_relatedguide", "delete_relatedguide",

@@ -96,15 +96,18 @@ def test_editor_writes_previews_schedules_and_the_piece_publishes_itself(
     assert reader.goto(piece.get_absolute_url()).status == 404
     reader.console_errors.clear()  # the browser logs the 404 it was sent
 
-    # Schedule it for tomorrow: still hidden.
+    # A reviewer approved it (test_review_flow.py shows how); schedule it for tomorrow:
+    # still hidden.
+    Article.objects.filter(pk=piece.pk).update(status=Article.Status.APPROVED)
+    editor.reload()
     tomorrow = timezone.localtime() + timedelta(days=1)
-    editor.get_by_label("Status:").select_option("published")
     editor.locator("#id_publish_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
     editor.locator("#id_publish_at_1").fill(tomorrow.strftime("%H:%M:%S"))
-    editor.get_by_role("button", name="Save and continue editing").click()
+    editor.get_by_role("button", name="Publish or schedule").click()
     editor.wait_for_load_state()
     piece.refresh_from_db()
     assert piece.status == Article.Status.SCHEDULED
+    assert "Scheduled for" in editor.locator(".field-state").inner_text()
     reader.goto("/")
     assert "Sanctions and the Mekong" not in reader.locator("main").inner_text()
 

@@ -37,7 +37,7 @@ from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 
 pytestmark = pytest.mark.django_db
 State = Comment.State
-ROLES = ("anonymous", "reader", "suspended", "editor", "moderator", "superuser")
+ROLES = ("anonymous", "reader", "suspended", "editor", "reviewer", "moderator", "superuser")
 
 
 @dataclass
@@ -67,19 +67,19 @@ def signed_in(status: int, anonymous: int = 302) -> tuple[int, ...]:
 
 
 # Staff pages: anonymous, reader and suspended reader go to sign in (302); staff by role.
-def staff(editor: int, moderator: int, superuser: int) -> tuple[int, ...]:
-    return (302, 302, 302, editor, moderator, superuser)
+def staff(editor: int, reviewer: int, moderator: int, superuser: int) -> tuple[int, ...]:
+    return (302, 302, 302, editor, reviewer, moderator, superuser)
 
 
-MODERATORS_ONLY = (302, 403, 403, 403, 200, 200)
-MODERATOR_ACTS = (302, 403, 403, 403, 302, 302)
+MODERATORS_ONLY = (302, 403, 403, 403, 403, 200, 200)
+MODERATOR_ACTS = (302, 403, 403, 403, 403, 302, 302)
 
 PUBLIC_ROWS = [
     Row("articles:home", every(200)),
     Row("articles:detail", every(200), args=("piece_slug",)),
     Row("articles:detail", every(404), args=("draft_slug",)),
-    Row("articles:preview", (404, 404, 404, 200, 404, 200), args=("draft_slug",)),
-    Row("articles:preview", (404, 404, 404, 200, 404, 200), args=("piece_slug",)),
+    Row("articles:preview", (404, 404, 404, 200, 200, 404, 200), args=("draft_slug",)),
+    Row("articles:preview", (404, 404, 404, 200, 200, 404, 200), args=("piece_slug",)),
     Row("articles:topics", every(200)),
     Row("articles:topic", every(200), args=("topic_slug",)),
     Row("articles:author", every(200), args=("author_slug",)),
@@ -112,7 +112,7 @@ ACCOUNT_ROWS = [
     Row("accounts:export", signed_in(200)),
     Row("accounts:export", signed_in(405), method="POST"),
     # Newsroom accounts are closed by an administrator, not from the reader page.
-    Row("accounts:delete", (302, 200, 200, 403, 403, 403)),
+    Row("accounts:delete", (302, 200, 200, 403, 403, 403, 403)),
 ]
 
 COMMENT_ROWS = [
@@ -144,7 +144,7 @@ COMMENT_ROWS = [
     # A suspended reader's report is refused on the form (200, nothing stored).
     Row(
         "comments:report",
-        (302, 302, 200, 302, 302, 302),
+        (302, 302, 200, 302, 302, 302, 302),
         method="POST",
         args=("theirs",),
         data={"reason": "spam"},
@@ -166,7 +166,7 @@ MODERATION_ROWS = [
         args=("queued",),
         data={"action": "approve"},
     ),
-    Row("moderation:act", (302, 403, 403, 403, 405, 405), args=("queued",)),
+    Row("moderation:act", (302, 403, 403, 403, 403, 405, 405), args=("queued",)),
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
 ]
 
@@ -174,10 +174,11 @@ MODERATION_ROWS = [
 # d: delete). Nobody adds comments (readers write them) or deletes comments, sanctions or
 # blocklist entries (they are withdrawn, removed, lifted or switched off).
 MAY = {
-    "articles.article": {"editor": "vac", "superuser": "vacd"},
-    "articles.topic": {"editor": "vac", "superuser": "vacd"},
-    "articles.author": {"editor": "vac", "superuser": "vacd"},
-    "faq.faqitem": {"editor": "vac", "superuser": "vacd"},
+    # Reviewers read a piece and all it carries, and edit its text (a fact-check).
+    "articles.article": {"editor": "vac", "reviewer": "vc", "superuser": "vacd"},
+    "articles.topic": {"editor": "vac", "reviewer": "v", "superuser": "vacd"},
+    "articles.author": {"editor": "vac", "reviewer": "v", "superuser": "vacd"},
+    "faq.faqitem": {"editor": "vac", "reviewer": "v", "superuser": "vacd"},
     "comments.comment": {"editor": "v", "moderator": "vc", "superuser": "vc"},
     "moderation.sanction": {"moderator": "vc", "superuser": "vc"},
     "moderation.blockedterm": {"moderator": "vac", "superuser": "vac"},
@@ -229,9 +230,10 @@ def _admin_rows() -> list[Row]:
         version = "piece_version" if model == "article" else "faq_version"
         rows += [
             Row(f"admin:{app}_{model}_recoverlist", _admin_status(label, "a")),
+            # Reading an old version is viewing; restoring it (a POST) needs change.
             Row(
                 f"admin:{app}_{model}_revision",
-                _admin_status(label, "c"),
+                _admin_status(label, "vc"),
                 args=(OBJECT_FOR[label], version),
             ),
         ]
@@ -254,27 +256,27 @@ def _admin_rows() -> list[Row]:
             )
         )
     rows += [
-        Row("admin:index", staff(200, 200, 200)),
+        Row("admin:index", staff(200, 200, 200, 200)),
         # Signed-in staff are sent on to the admin; signed-in readers are refused.
-        Row("admin:login", (302, 403, 403, 302, 302, 302)),
-        Row("admin:logout", staff(405, 405, 405), method="GET"),
-        Row("admin:jsi18n", staff(200, 200, 200)),
+        Row("admin:login", (302, 403, 403, 302, 302, 302, 302)),
+        Row("admin:logout", staff(405, 405, 405, 405), method="GET"),
+        Row("admin:jsi18n", staff(200, 200, 200, 200)),
         # The admin's password form sends staff to the site's own (allauth) page.
         Row("admin:password_change", every(302)),
         Row("admin_password_change", every(302)),
-        Row("admin:password_change_done", staff(200, 200, 200)),
-        Row("admin:auth_user_password_change", staff(403, 403, 200), args=("user_pk",)),
-        Row("admin:view_on_site", staff(302, 302, 302), args=("article_type", "piece_pk")),
+        Row("admin:password_change_done", staff(200, 200, 200, 200)),
+        Row("admin:auth_user_password_change", staff(403, 403, 403, 200), args=("user_pk",)),
+        Row("admin:view_on_site", staff(302, 302, 302, 302), args=("article_type", "piece_pk")),
         Row(
             "admin:autocomplete",
-            staff(200, 403, 200),
+            staff(200, 200, 403, 200),
             query=urlencode(
                 {"app_label": "articles", "model_name": "article", "field_name": "topics"}
             ),
         ),
-        Row("admin:faq_faqitem_promote", staff(200, 403, 200), args=("theirs",)),
-        Row("admin:comments_comment_undo", staff(403, 302, 302), method="POST"),
-        Row("admin:comments_comment_undo", staff(405, 405, 405)),
+        Row("admin:faq_faqitem_promote", staff(200, 403, 403, 200), args=("theirs",)),
+        Row("admin:comments_comment_undo", staff(403, 403, 302, 302), method="POST"),
+        Row("admin:comments_comment_undo", staff(405, 405, 405, 405)),
     ]
     return rows
 
@@ -289,7 +291,17 @@ NOT_IN_THE_MATRIX = {
 
 
 @pytest.fixture
-def world(settings, make_user, make_article, make_topic, make_author, moderator, editor, superuser):
+def world(
+    settings,
+    make_user,
+    make_article,
+    make_topic,
+    make_author,
+    moderator,
+    editor,
+    reviewer,
+    superuser,
+):
     """Everything the matrix's URLs point at, and one signed-in client per role."""
     settings.COMMENTS_REPORT_THRESHOLD = 0  # reports in the matrix must not hide the comment
     # Tasks are queued as deployed (the admin shows the queue's rows), never run here.
@@ -348,6 +360,7 @@ def world(settings, make_user, make_article, make_topic, make_author, moderator,
         "reader": reader,
         "suspended": suspended,
         "editor": editor,
+        "reviewer": reviewer,
         "moderator": moderator,
         "superuser": superuser,
     }
@@ -483,3 +496,50 @@ def test_readers_and_editors_cannot_moderate_by_posting(world):
     queued.refresh_from_db()
     assert queued.state == State.PENDING
     assert queued.events.count() == 2
+
+
+# Review before publishing: who may move a piece from which state, through the admin's
+# buttons as people press them. From DESIGN.md: editors send for review and publish what a
+# reviewer approved; reviewers approve or send back; moderators touch no piece. `None`: the
+# move is refused and the piece stays where it was.
+D, R, A, P = (Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.APPROVED,
+              Article.Status.PUBLISHED)  # fmt: skip
+STAFF = ("editor", "reviewer", "moderator", "superuser")
+MOVES = [
+    # move, from, then per role in STAFF order
+    ("send_for_review", D, (R, R, None, R)),
+    ("take_back", R, (D, D, None, D)),
+    ("approve", R, (None, A, None, A)),
+    ("send_back", R, (None, D, None, D)),
+    ("send_back", A, (None, D, None, D)),
+    ("publish", A, (P, None, None, P)),
+    ("publish", D, (None, None, None, None)),  # never without approval
+    ("publish", R, (None, None, None, None)),
+    ("approve", D, (None, None, None, None)),
+    ("take_down", P, ("down", None, None, "down")),
+]
+
+
+def test_who_moves_a_piece_through_review(world, admin_post):
+    mismatches = []
+    for n, (move, start, outcomes) in enumerate(MOVES):
+        for role, expected in zip(STAFF, outcomes, strict=True):
+            piece = Article.objects.create(
+                title=f"Moving piece {n} {role}",
+                slug=f"moving-{n}-{role}",
+                standfirst="A piece on its way.",
+                body="Text.",
+                status=start,
+            )
+            url = reverse("admin:articles_article_change", args=[piece.pk])
+            client = world["clients"][role]
+            if client.get(url).status_code == 200:
+                admin_post(client, url, _move=move, note="Checked the figures.")
+            piece.refresh_from_db()
+            if expected == "down":
+                got = "down" if piece.is_taken_down else piece.status
+            else:
+                got = piece.status if piece.status != start else None
+            if got != expected:
+                mismatches.append(f"{move} from {start} as {role}: {got}, expected {expected}")
+    assert not mismatches, "\n".join(mismatches)
