@@ -1,17 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import get_text_list
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
-from . import authors
+from . import authors, editing
+from .forms import ArticleAdminForm
 from .models import Article, Author, RelatedGuide, Topic
 
 
@@ -97,6 +103,7 @@ class RelatedGuideInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(RevertWithinPermissions):
+    form = ArticleAdminForm
     list_display = ("title", "kind", "state", "publish_at", "updated_at")
     list_filter = ("status", "kind", "topics", "authors")
     search_fields = ("title", "standfirst", "body")
@@ -137,6 +144,8 @@ class ArticleAdmin(RevertWithinPermissions):
 
     def save_model(self, request: HttpRequest, article: Article, form, change: bool) -> None:
         super().save_model(request, article, form, change)
+        # Saved: the editor's draft of it (or of a new piece) has nothing left to give back.
+        editing.discard_draft(editor=request.user, article=article if change else None)
         self.warn_about_unpublished_links(request, article)
 
     def warn_about_unpublished_links(self, request: HttpRequest, article: Article) -> None:
@@ -148,3 +157,106 @@ class ArticleAdmin(RevertWithinPermissions):
                 + ", ".join(reverse("articles:detail", kwargs={"slug": slug}) for slug in missing)
                 + ". Readers see the link text without a link until those pieces are published.",
             )
+
+    # Never losing work: autosaved drafts and the version the form was opened at.
+    # (articles/editing.py has the rules; the markup is in the template's includes.)
+
+    class Media:
+        js = [forms.Script("js/admin-autosave.js", defer=True)]
+        css = {"all": ["css/admin-editing.css"]}
+
+    def get_urls(self):
+        autosave = self.admin_site.admin_view(require_POST(self.autosave_view))
+        discard = self.admin_site.admin_view(require_POST(self.discard_draft_view))
+        return [
+            path("add/autosave/", autosave, name="articles_article_autosave"),
+            path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
+            path("add/discard-draft/", discard, name="articles_article_discard_draft"),
+            path(
+                "<path:object_id>/discard-draft/",
+                discard,
+                name="articles_article_discard_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def editable_piece(self, request: HttpRequest, object_id: str | None) -> Article | None:
+        """The piece `request.user` may change (None: a new one they may add), else 403/404."""
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such piece.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def autosave_view(self, request: HttpRequest, object_id: str | None = None) -> JsonResponse:
+        """Keep the form as sent (admin-autosave.js, every few seconds while the editor
+        types) as their draft of the piece: as typed, unchecked; inlines are left out."""
+        article = self.editable_piece(request, object_id)
+        form = self.get_form(request, article, change=article is not None)(
+            request.POST, instance=article
+        )
+        fields = {name: form[name].data for name in form.fields if name != "replace_version"}
+        draft = editing.save_draft(editor=request.user, article=article, fields=fields)
+        saved_at = date_format(timezone.localtime(draft.saved_at), "H:i")
+        return JsonResponse({"saved_at": draft.saved_at, "status": f"Draft saved {saved_at}"})
+
+    def discard_draft_view(self, request: HttpRequest, object_id: str | None = None):
+        article = self.editable_piece(request, object_id)
+        editing.discard_draft(editor=request.user, article=article)
+        messages.info(request, "Your unsaved changes are discarded.")
+        if article is None:
+            return redirect("admin:articles_article_add")
+        return redirect("admin:articles_article_change", quote(article.pk))
+
+    def restoring(self, request: HttpRequest) -> bool:
+        return request.method == "GET" and request.GET.get("restore_draft") == "1"
+
+    def reverting(self, request: HttpRequest) -> bool:
+        """On django-reversion's pages, which replace the piece by choice."""
+        match = request.resolver_match
+        return match is not None and match.url_name in (
+            "articles_article_revision",
+            "articles_article_recover",
+        )
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        options = {}
+        if self.reverting(request):
+            options["checks_version"] = False
+        if self.restoring(request) and (
+            draft := editing.draft_of(editor=request.user, article=obj)
+        ):
+            options["draft_values"] = {
+                name: value for name, value in draft.fields.items() if name in form.base_fields
+            }
+        return type(form.__name__, (form,), options) if options else form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        editable = (
+            self.has_change_permission(request, obj) if change else self.has_add_permission(request)
+        )
+        context["autosave"] = editable and not form_url  # not on reversion's pages
+        if context["autosave"]:
+            object_id = [quote(obj.pk)] if change else []
+            context["autosave_url"] = reverse("admin:articles_article_autosave", args=object_id)
+            context["discard_draft_url"] = reverse(
+                "admin:articles_article_discard_draft", args=object_id
+            )
+            if request.method == "GET" and not self.restoring(request):
+                draft = editing.draft_of(editor=request.user, article=obj)
+                context["article_draft"] = draft
+                # Typed in a form opened before someone else's save.
+                context["draft_outdated"] = bool(draft and obj) and str(
+                    draft.fields.get("opened_version")
+                ) != str(obj.version)
+        if self.restoring(request) and form.draft_values:
+            messages.info(request, "Your unsaved changes are restored below: save to keep them.")
+        context["edit_conflict"] = getattr(form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
