@@ -253,9 +253,8 @@ class ArticleAdmin(RevertWithinPermissions):
                 draft = editing.draft_of(editor=request.user, article=obj)
                 context["article_draft"] = draft
                 # Typed in a form opened before someone else's save.
-                context["draft_outdated"] = bool(draft and obj) and str(
-                    draft.fields.get("opened_version")
-                ) != str(obj.version)
+                opened = draft.fields.get("opened_version") if draft and obj else None
+                context["draft_outdated"] = opened not in (None, "", str(obj and obj.version))
         if self.restoring(request) and form.draft_values:
             messages.info(request, "Your unsaved changes are restored below: save to keep them.")
         context["edit_conflict"] = getattr(form, "conflict", None)
