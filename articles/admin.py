@@ -203,7 +203,7 @@ class ArticleAdmin(RevertWithinPermissions):
         fields = {name: form[name].data for name in form.fields if name != "replace_version"}
         draft = editing.save_draft(editor=request.user, article=article, fields=fields)
         saved_at = date_format(timezone.localtime(draft.saved_at), "H:i")
-        return JsonResponse({"saved_at": draft.saved_at, "status": f"Draft saved {saved_at}"})
+        return JsonResponse({"status": f"Draft saved {saved_at}"})
 
     def discard_draft_view(self, request: HttpRequest, object_id: str | None = None):
         article = self.editable_piece(request, object_id)

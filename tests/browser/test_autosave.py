@@ -21,6 +21,8 @@ def test_an_editor_who_loses_the_tab_gets_the_draft_back(new_page, make_user, ma
 
     editor = new_page()
     sign_in(editor, "editor@example.com", next_url=change_url)
+    editor.wait_for_timeout(2500)  # longer than the wait after a change
+    assert not ArticleDraft.objects.exists()  # nothing typed, nothing sent
     editor.get_by_label("Title:").fill("Mekong trade, revisited")
     body = editor.get_by_label("Body:")
     body.click()
