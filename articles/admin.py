@@ -2,22 +2,24 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
-from . import authors, review
+from . import authors, editing, review
+from .forms import REVIEWED_FIELDS, ArticleAdminForm, state_of, when
 from .models import Article, Author, RelatedGuide, Topic
-from .review import Move, Refusal
+from .review import Move
 
 MOVE_LABELS = {
     Move.SEND_FOR_REVIEW: "Send for review",
@@ -35,74 +37,6 @@ MOVE_DONE = {
     Move.PUBLISH: "Done: the piece is {state}.",
     Move.TAKE_DOWN: "Done: the piece is {state}.",
 }
-REFUSALS = {
-    Refusal.NOT_ALLOWED: "Your role can't do that to a piece.",
-    Refusal.WRONG_STATE: "The piece is {state} now, so that step doesn't apply (someone may "
-    "have moved it since you opened it).",
-    Refusal.OWN_PIECE: "You sent this piece for review, so another reviewer approves it.",
-    Refusal.NOTE_NEEDED: "Say in the note what needs to change before you send it back.",
-}
-# What a reviewer approves: a change to these after approval needs review again.
-REVIEWED_FIELDS = {"title", "standfirst", "body"}
-
-
-def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def state_of(article: Article) -> str:
-    """The piece's state in words, with the time that matters."""
-    if article.is_taken_down:
-        return f"taken down since {_when(article.unpublish_at)}"
-    if article.status == Article.Status.SCHEDULED and not article.is_published:
-        return f"scheduled for {_when(article.publish_at)}"
-    if article.is_published and article.unpublish_at:
-        return f"published, coming down {_when(article.unpublish_at)}"
-    if article.is_published:
-        return "published"
-    return article.get_status_display().lower()
-
-
-class ArticleForm(forms.ModelForm):
-    note = forms.CharField(
-        label="Note for the team",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Seen only here, with your name and the time. Saved with the piece, or "
-        "sent with the step you choose below (sending back needs one).",
-    )
-    user = None  # the person saving: set by ArticleAdmin.get_form, for each request
-
-    @staticmethod
-    def move_in(data) -> Move | None:
-        """The review step asked for by the button pressed (none: a plain save)."""
-        try:
-            return Move(data.get("_move", ""))
-        except ValueError:
-            return None
-
-    def move(self) -> Move | None:
-        return self.move_in(self.data)
-
-    def clean(self):
-        cleaned = super().clean()
-        move = self.move()
-        if move is None:
-            return cleaned
-        article = self.instance
-        try:
-            review.check(article=article, move=move, by=self.user, note=cleaned.get("note", ""))
-        except review.Refused as refused:
-            message = REFUSALS[refused.refusal].format(state=state_of(article))
-            raise ValidationError(message, code=refused.refusal.value) from None
-        approved = article.status == Article.Status.APPROVED
-        if move == Move.PUBLISH and approved and REVIEWED_FIELDS & set(self.changed_data):
-            raise ValidationError(
-                "The text changed since it was approved. Save it (it goes back to review) "
-                "and publish once a reviewer approves it again.",
-                code="changed_after_approval",
-            )
-        return cleaned
 
 
 @admin.register(Topic)
@@ -187,7 +121,7 @@ class RelatedGuideInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(RevertWithinPermissions):
-    form = ArticleForm
+    form = ArticleAdminForm
     list_display = ("title", "kind", "state", "publish_at", "updated_at")
     list_filter = ("status", "kind", "topics", "authors")
     search_fields = ("title", "standfirst", "body")
@@ -228,7 +162,7 @@ class ArticleAdmin(RevertWithinPermissions):
                         if note.author
                         else "",
                         note.created_at.isoformat(),
-                        _when(note.created_at),
+                        when(note.created_at),
                         format_html("<p>{}</p>", note.text) if note.text else "",
                     )
                     for note in notes
@@ -236,24 +170,14 @@ class ArticleAdmin(RevertWithinPermissions):
             ),
         )
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # a class made for this request (modelform_factory)
-        return form
-
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if not request.user.has_perm("articles.publish_article"):
             fields = (*fields, "publish_at", "unpublish_at")
         return fields
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        moves = review.moves_for(article=obj, by=request.user) if obj is not None else []
-        context["review_moves"] = [(move.value, MOVE_LABELS[move]) for move in moves]
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def response_change(self, request, obj):
-        if ArticleForm.move_in(request.POST):  # a review step: back to the piece, not the list
+        if ArticleAdminForm.move_in(request.POST):  # a review step: back to the piece, not the list
             return redirect(reverse("admin:articles_article_change", args=[quote(obj.pk)]))
         return super().response_change(request, obj)
 
@@ -281,6 +205,8 @@ class ArticleAdmin(RevertWithinPermissions):
             and bool(REVIEWED_FIELDS & set(form.changed_data))
         )
         super().save_model(request, article, form, change)
+        # Saved: the editor's draft of it (or of a new piece) has nothing left to give back.
+        editing.discard_draft(editor=request.user, article=article if change else None)
         if move is not None:
             review.make(article=article, move=move, by=request.user, note=note)
             messages.success(request, MOVE_DONE[move].format(state=state_of(article)))
@@ -303,3 +229,107 @@ class ArticleAdmin(RevertWithinPermissions):
                 + ", ".join(reverse("articles:detail", kwargs={"slug": slug}) for slug in missing)
                 + ". Readers see the link text without a link until those pieces are published.",
             )
+
+    # Never losing work: autosaved drafts and the version the form was opened at.
+    # (articles/editing.py has the rules; the markup is in the template's includes.)
+
+    class Media:
+        js = [forms.Script("js/admin-autosave.js", defer=True)]
+        css = {"all": ["css/admin-editing.css"]}
+
+    def get_urls(self):
+        autosave = self.admin_site.admin_view(require_POST(self.autosave_view))
+        discard = self.admin_site.admin_view(require_POST(self.discard_draft_view))
+        return [
+            path("add/autosave/", autosave, name="articles_article_autosave"),
+            path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
+            path("add/discard-draft/", discard, name="articles_article_discard_draft"),
+            path(
+                "<path:object_id>/discard-draft/",
+                discard,
+                name="articles_article_discard_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def editable_piece(self, request: HttpRequest, object_id: str | None) -> Article | None:
+        """The piece `request.user` may change (None: a new one they may add), else 403/404."""
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such piece.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def autosave_view(self, request: HttpRequest, object_id: str | None = None) -> JsonResponse:
+        """Keep the form as sent (admin-autosave.js, every few seconds while the editor
+        types) as their draft of the piece: as typed, unchecked; inlines are left out."""
+        article = self.editable_piece(request, object_id)
+        form = self.get_form(request, article, change=article is not None)(
+            request.POST, instance=article
+        )
+        fields = {name: form[name].data for name in form.fields if name != "replace_version"}
+        draft = editing.save_draft(editor=request.user, article=article, fields=fields)
+        saved_at = date_format(timezone.localtime(draft.saved_at), "H:i")
+        return JsonResponse({"status": f"Draft saved {saved_at}"})
+
+    def discard_draft_view(self, request: HttpRequest, object_id: str | None = None):
+        article = self.editable_piece(request, object_id)
+        editing.discard_draft(editor=request.user, article=article)
+        messages.info(request, "Your unsaved changes are discarded.")
+        if article is None:
+            return redirect("admin:articles_article_add")
+        return redirect("admin:articles_article_change", quote(article.pk))
+
+    def restoring(self, request: HttpRequest) -> bool:
+        return request.method == "GET" and request.GET.get("restore_draft") == "1"
+
+    def reverting(self, request: HttpRequest) -> bool:
+        """On django-reversion's pages, which replace the piece by choice."""
+        match = request.resolver_match
+        return match is not None and match.url_name in (
+            "articles_article_revision",
+            "articles_article_recover",
+        )
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        options = {"user": request.user}  # who is saving, for the review steps
+        if self.reverting(request):
+            options["checks_version"] = False
+        if self.restoring(request) and (
+            draft := editing.draft_of(editor=request.user, article=obj)
+        ):
+            options["draft_values"] = {
+                name: value for name, value in draft.fields.items() if name in form.base_fields
+            }
+        return type(form.__name__, (form,), options)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        moves = review.moves_for(article=obj, by=request.user) if obj and not form_url else []
+        context["review_moves"] = [(move.value, MOVE_LABELS[move]) for move in moves]
+        editable = (
+            self.has_change_permission(request, obj) if change else self.has_add_permission(request)
+        )
+        context["autosave"] = editable and not form_url  # not on reversion's pages
+        if context["autosave"]:
+            object_id = [quote(obj.pk)] if change else []
+            context["autosave_url"] = reverse("admin:articles_article_autosave", args=object_id)
+            context["discard_draft_url"] = reverse(
+                "admin:articles_article_discard_draft", args=object_id
+            )
+            if request.method == "GET" and not self.restoring(request):
+                draft = editing.draft_of(editor=request.user, article=obj)
+                context["article_draft"] = draft
+                # Typed in a form opened before someone else's save.
+                opened = draft.fields.get("opened_version") if draft and obj else None
+                context["draft_outdated"] = opened not in (None, "", str(obj and obj.version))
+        if self.restoring(request) and form.draft_values:
+            messages.info(request, "Your unsaved changes are restored below: save to keep them.")
+        context["edit_conflict"] = getattr(form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)

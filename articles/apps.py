@@ -9,4 +9,5 @@ class ArticlesConfig(AppConfig):
         from . import (  # noqa: F401 - connect their receivers
             authors,  # authors who opt in follow their new pieces' discussions
             caching,  # what invalidates cached pages
+            editing,  # a restored version counts as a save
         )

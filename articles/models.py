@@ -2,7 +2,7 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q, Subquery
+from django.db.models import F, Max, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -173,6 +173,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the saves of the piece: a save from a form opened at an older version "
+        "is stopped, since someone else saved in between.",
+    )
 
     authors = models.ManyToManyField(Author, related_name="articles", blank=True)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
@@ -223,6 +229,9 @@ class Article(models.Model):
             self.status = (
                 self.Status.SCHEDULED if self.publish_at > timezone.now() else self.Status.PUBLISHED
             )
+        if self.pk is not None:
+            # Counted by the database (and read back), so two saves at once count twice.
+            self.version = F("version") + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -344,3 +353,45 @@ class EditorNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.article}"
+
+
+class ArticleDraft(models.Model):
+    """What an editor typed in a piece's admin form and has not saved yet, kept by autosave
+    and offered back when they return. Never published: readers never see it, and saving
+    the piece deletes it. `article` is empty for a piece not yet saved once."""
+
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_drafts"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    fields = models.JSONField(
+        default=dict, help_text="The form's fields as typed, by name, not yet checked."
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["editor", "article"], name="one_draft_per_editor_and_piece"
+            ),
+            # NULLs differ in a unique index: one new piece per editor needs its own.
+            models.UniqueConstraint(
+                fields=["editor"],
+                condition=Q(article__isnull=True),
+                name="one_new_piece_draft_per_editor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unsaved changes to “{self.article or 'a new piece'}” by {self.editor}"
+
+    def get_absolute_url(self) -> str:
+        """Where the editor gets it back: the piece's form, filled from the draft."""
+        if self.article_id is None:
+            url = reverse("admin:articles_article_add")
+        else:
+            url = reverse("admin:articles_article_change", args=[self.article_id])
+        return f"{url}?restore_draft=1"

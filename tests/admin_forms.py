@@ -12,7 +12,9 @@ def admin_form_data(response, **changes) -> dict:
         if isinstance(value, list | tuple) and name in ("authors", "topics"):
             data[name] = [str(v) for v in value]
         elif hasattr(field, "widget") and field.widget.__class__.__name__ == "AdminSplitDateTime":
-            data[f"{name}_0"], data[f"{name}_1"] = form[name].field.widget.decompress(value)
+            # A date and a time as typed (a restored draft), or a datetime to split.
+            parts = value if isinstance(value, list) else field.widget.decompress(value)
+            data[f"{name}_0"], data[f"{name}_1"] = ("" if part is None else part for part in parts)
         else:
             data[name] = value
     for formset in response.context["inline_admin_formsets"]:

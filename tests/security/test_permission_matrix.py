@@ -275,6 +275,23 @@ def _admin_rows() -> list[Row]:
             ),
         ),
         Row("admin:faq_faqitem_promote", staff(200, 403, 403, 200), args=("theirs",)),
+        # An editor's autosaved draft of a piece (POST only), and discarding it: those who
+        # may change the piece (reviewers too), or add one for a piece not saved yet.
+        Row("admin:articles_article_autosave", staff(200, 403, 403, 200), method="POST"),
+        Row("admin:articles_article_autosave", staff(405, 405, 405, 405), args=("piece_pk",)),
+        Row(
+            "admin:articles_article_autosave",
+            staff(200, 200, 403, 200),
+            method="POST",
+            args=("piece_pk",),
+        ),
+        Row(
+            "admin:articles_article_discard_draft",
+            staff(302, 302, 403, 302),
+            method="POST",
+            args=("piece_pk",),
+        ),
+        Row("admin:articles_article_discard_draft", staff(302, 403, 403, 302), method="POST"),
         Row("admin:comments_comment_undo", staff(403, 403, 302, 302), method="POST"),
         Row("admin:comments_comment_undo", staff(405, 405, 405, 405)),
     ]
