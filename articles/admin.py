@@ -6,6 +6,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import get_text_list
 from reversion import is_active, set_comment
@@ -170,6 +171,11 @@ class ArticleAdminForm(forms.ModelForm):
         # Read by the notes' formset (validated after this form) and the revision comment.
         self.instance.change_kind = kind if self.was_published else ""
         return cleaned
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The choice is said in the revision's comment, not listed as a changed field.
+        return [name for name in super().changed_data if name != "change_kind"]
 
     def text_changed(self) -> bool:
         """Whether what readers read changed. Not Django's changed_data, which counts a

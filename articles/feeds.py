@@ -44,10 +44,9 @@ class LatestArticlesFeed(Feed):
             # feed reader has no page to resolve a path against.
             body = absolute_links(unlink_articles(piece.body_html, hidden), base_url)
             # Its corrections and updates first, as on the page, escaped (plain text).
-            notes = render_to_string(
-                "articles/includes/feed_notes.html", {"notes": piece.corrections.all()}
-            )
-            piece.content_html = notes + body
+            context = {"notes": piece.corrections.all()}
+            notes = render_to_string("articles/includes/feed_notes.html", context).strip()
+            piece.content_html = f"{notes}\n{body}" if notes else body
         return pieces
 
     def item_title(self, item: Article) -> str:
