@@ -373,3 +373,16 @@ def test_saving_a_published_piece_untouched_asks_nothing(client, editor, change_
     data = admin_form_data(client.get(change_url))
     data["body"] = data["body"].replace("\n", "\r\n") + "\r\n"
     assert client.post(change_url, data).status_code == 302
+
+
+def test_a_revert_never_drops_a_note_editors_cannot_delete(
+    client, editor, piece, change_url, admin_post
+):
+    client.force_login(editor)
+    admin_post(client, change_url, body="Trade rose by 12 percent.", change_kind="typo")
+    before = Version.objects.get_for_object(piece).first()
+    admin_post(client, change_url, **note_data())
+    revert = reverse("admin:articles_article_revision", args=[piece.pk, before.pk])
+    response = client.get(revert, follow=True)
+    assert "which you may not delete" in response.content.decode()
+    assert piece.corrections.count() == 1
