@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -11,14 +12,15 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
+from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
 from . import authors, editing, review
-from .forms import REVIEWED_FIELDS, ArticleAdminForm, state_of, when
-from .models import Article, Author, RelatedGuide, Topic
+from .forms import ArticleAdminForm, state_of, when
+from .models import Article, Author, Correction, RelatedGuide, Topic
 from .review import Move
 
 MOVE_LABELS = {
@@ -119,6 +121,33 @@ class RelatedGuideInline(admin.TabularInline):
     verbose_name_plural = "Related guides (shown in this order beside the piece)"
 
 
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    """The piece's notes; a note is required when the editor said this change is one."""
+
+    def clean(self) -> None:
+        super().clean()
+        if getattr(self.instance, "change_kind", "") != ArticleAdminForm.NOTE:
+            return
+        if not any(form.has_changed() and form not in self.deleted_forms for form in self.forms):
+            raise forms.ValidationError(
+                "You said this change is a correction or update: add the note for readers "
+                "here (“Add another”), or choose “Typo or style fix” above."
+            )
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    formset = CorrectionFormSet
+    fields = ("kind", "published_at", "text", "created_by")
+    readonly_fields = ("created_by",)
+    formfield_overrides = {
+        # Short plain text: a small box (the model's max_length still counts).
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}
+    }
+    extra = 0
+    verbose_name_plural = "Corrections and updates (dated notes shown to readers, newest first)"
+
+
 @admin.register(Article)
 class ArticleAdmin(RevertWithinPermissions):
     form = ArticleAdminForm
@@ -130,14 +159,46 @@ class ArticleAdmin(RevertWithinPermissions):
     date_hierarchy = "publish_at"
     readonly_fields = ("state", "editorial_record", "preview_link", "created_at", "updated_at")
     # VersionAdmin follows the inlines' models, so reverting a piece restores its FAQ too.
-    inlines = (RelatedGuideInline, FaqItemInline)
+    inlines = (RelatedGuideInline, FaqItemInline, CorrectionInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "standfirst", "body", "preview_link")}),
         ("Review", {"fields": ("state", "note", "editorial_record")}),
+        ("Changing a published piece", {"fields": ("change_kind",)}),
         ("Publishing", {"fields": ("publish_at", "unpublish_at", "authors", "topics")}),
         ("Discussion", {"fields": ("discussion_prompt", "comments_open", "moderation_policy")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    REVISION_NOTES = {
+        ArticleAdminForm.TYPO: "Typo or style fix: no note to readers.",
+        ArticleAdminForm.NOTE: "Correction or update: a note to readers.",
+    }
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_published:
+            return fieldsets
+        # Unpublished: readers have seen nothing, so nothing to tell them.
+        return [(name, opts) for name, opts in fieldsets if "change_kind" not in opts["fields"]]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for note in formset.save(commit=False):
+            if note.pk is None:
+                note.created_by = request.user
+            note.save()
+        for note in formset.deleted_objects:
+            note.delete()
+
+    def log_change(self, request: HttpRequest, article: Article, message):
+        entry = super().log_change(request, article, message)
+        # VersionAdmin made the admin's change message the revision's comment: say too what
+        # the editor chose the change to be.
+        note = self.REVISION_NOTES.get(getattr(article, "change_kind", ""))
+        if note and is_active():
+            set_comment(f"{entry.get_change_message()} {note}".strip())
+        return entry
 
     @admin.display(description="State", ordering="status")
     def state(self, article: Article) -> str:
@@ -199,11 +260,7 @@ class ArticleAdmin(RevertWithinPermissions):
 
     def save_model(self, request: HttpRequest, article: Article, form, change: bool) -> None:
         move, note = form.move(), form.cleaned_data.get("note", "")
-        reopens = (
-            move is None
-            and article.status == Article.Status.APPROVED
-            and bool(REVIEWED_FIELDS & set(form.changed_data))
-        )
+        reopens = move is None and article.status == Article.Status.APPROVED and form.text_changed()
         super().save_model(request, article, form, change)
         # Saved: the editor's draft of it (or of a new piece) has nothing left to give back.
         editing.discard_draft(editor=request.user, article=article if change else None)

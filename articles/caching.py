@@ -7,6 +7,7 @@ Keys (core.http_cache) that each shared page names, and each change purges:
     article-<pk>        a piece's page;  discussion-<pk>: its comments, and its count in lists
     faq-<pk>, faq       its FAQ items; /faq/, which shows every piece's
     topic-<pk>, author-<pk>, topics: the pieces that name them; /topics/
+    corrections         /corrections/, every published piece's notes to readers
 In the app only the article page is kept whole (the one that costs: its discussion), under
 two versions named from its address, so that they are read before anything else: `site`,
 renewed by every editorial change, and `discussion-<slug>`, by its comments. Shared pages
@@ -25,7 +26,7 @@ from comments.targets import discussion_status
 from core import http_cache
 from faq.models import FaqItem
 
-from .models import Article, Author, RelatedGuide, Topic
+from .models import Article, Author, Correction, RelatedGuide, Topic
 
 EDITORIAL = ["site"]  # the in-app version every editorial change renews
 
@@ -42,6 +43,8 @@ TOUCHES = {
     Author: lambda author: [f"author-{author.pk}", "listing"],
     RelatedGuide: lambda link: [f"article-{link.article_id}", "listing"],
     FaqItem: _faq_keys,
+    # A note shows on its piece, in the feed (`listing`) and on /corrections/.
+    Correction: lambda note: [f"article-{note.article_id}", "listing", "corrections"],
 }
 
 

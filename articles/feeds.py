@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -37,7 +38,9 @@ class LatestArticlesFeed(Feed):
         return request.build_absolute_uri("/")
 
     def items(self, base_url: str) -> list[Article]:
-        pieces = list(Article.objects.published().for_listing()[:20])
+        pieces = list(
+            Article.objects.published().for_listing().prefetch_related("corrections")[:20]
+        )
         # Links to pieces readers cannot see yet become their words (as on the page): the
         # linked pieces are read once for all.
         linked = {slug for piece in pieces for slug in piece.linked_slugs}
@@ -46,7 +49,11 @@ class LatestArticlesFeed(Feed):
         for piece in pieces:
             # Sanitised when the piece was saved (core.markdown); links absolute, since a
             # feed reader has no page to resolve a path against.
-            piece.content_html = absolute_links(unlink_articles(piece.body_html, hidden), base_url)
+            body = absolute_links(unlink_articles(piece.body_html, hidden), base_url)
+            # Its corrections and updates first, as on the page, escaped (plain text).
+            context = {"notes": piece.corrections.all()}
+            notes = render_to_string("articles/includes/feed_notes.html", context).strip()
+            piece.content_html = f"{notes}\n{body}" if notes else body
         return pieces
 
     def item_title(self, item: Article) -> str:
@@ -64,7 +71,9 @@ class LatestArticlesFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item: Article):
-        return max(item.updated_at, item.publish_at)
+        # Readers' feed apps show an entry again as updated: only for a note to readers,
+        # never for a typo fix.
+        return item.modified_at
 
     def item_author_name(self, item: Article) -> str:
         return ", ".join(author.name for author in item.authors.all()) or settings.SITE_NAME

@@ -4,13 +4,14 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
 from . import editing, review
 from .models import Article
 from .review import Move, Refusal
 
 # The form's own fields, never part of the piece or of what differs.
-OWN_FIELDS = ("opened_version", "replace_version", "note")
+OWN_FIELDS = ("opened_version", "replace_version", "note", "change_kind")
 
 REFUSALS = {
     Refusal.NOT_ALLOWED: "Your role can't do that to a piece.",
@@ -19,8 +20,6 @@ REFUSALS = {
     Refusal.OWN_PIECE: "You sent this piece for review, so another reviewer approves it.",
     Refusal.NOTE_NEEDED: "Say in the note what needs to change before you send it back.",
 }
-# What a reviewer approves: a change to these after approval needs review again.
-REVIEWED_FIELDS = {"title", "standfirst", "body"}
 
 
 def when(moment) -> str:
@@ -65,7 +64,15 @@ def person(user) -> str:
 class ArticleAdminForm(forms.ModelForm):
     """The piece's admin form. It carries the version it was opened at: a save from an older
     one is stopped, showing who saved since and what differs, until the editor chooses to
-    replace their changes. It can also start from the editor's unsaved draft."""
+    replace their changes. It can also start from the editor's unsaved draft. It takes the
+    review step of the button pressed, with the team's note. On a published piece it asks
+    what a change to its text is: a correction or update readers are told of, or a typo fix
+    that tells them nothing."""
+
+    TYPO, NOTE = "typo", "note"
+    # What readers read, and what a reviewer approves: a change to it after approval needs
+    # review again, and on a published piece is a correction, an update or a typo fix.
+    TEXT_FIELDS = {"title", "standfirst", "body"}
 
     opened_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # The version whose changes the editor has seen and chose to replace: the value of the
@@ -79,6 +86,22 @@ class ArticleAdminForm(forms.ModelForm):
         "sent with the step you choose below (sending back needs one).",
     )
     user = None  # the person saving: set by ArticleAdmin.get_form, for each request
+    change_kind = forms.ChoiceField(
+        label="What is this change?",
+        choices=[
+            (TYPO, "Typo or style fix (no note to readers)"),
+            (
+                NOTE,
+                "Correction or update (add the note for readers under “Corrections and "
+                "updates” below)",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Needed when you change the headline, standfirst or text of a published "
+        "piece. A correction or update is dated and becomes the piece's “Updated” time; a "
+        "typo fix changes neither. The piece's history records which you chose.",
+    )
 
     # No Meta: ArticleAdmin.get_form makes the form for the piece from its fieldsets.
     draft_values: dict = {}  # set by ArticleAdmin.get_form to restore a draft
@@ -87,6 +110,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict: Conflict | None = None
+        # As readers see it now, before this change.
+        self.was_published = self.instance.pk is not None and self.instance.is_published
         if self.instance.pk is not None:
             self.initial.setdefault("opened_version", self.instance.version)
         if not self.is_bound:
@@ -95,6 +120,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.check_move()
+        self.check_change_kind()
         if self.instance.pk is None or not self.checks_version:
             return cleaned
         saved = editing.saved_version(article_id=self.instance.pk)
@@ -144,12 +170,42 @@ class ArticleAdminForm(forms.ModelForm):
             message = REFUSALS[refused.refusal].format(state=state_of(article))
             raise forms.ValidationError(message, code=refused.refusal.value) from None
         approved = article.status == Article.Status.APPROVED
-        if move == Move.PUBLISH and approved and REVIEWED_FIELDS & set(self.changed_data):
+        if move == Move.PUBLISH and approved and self.text_changed():
             raise forms.ValidationError(
                 "The text changed since it was approved. Save it (it goes back to review) "
                 "and publish once a reviewer approves it again.",
                 code="changed_after_approval",
             )
+
+    def check_change_kind(self) -> None:
+        kind = self.cleaned_data.get("change_kind", "")
+        if self.was_published and self.text_changed() and not kind:
+            self.add_error(
+                "change_kind",
+                "This piece is published and you changed its text: choose whether this is a "
+                "typo or style fix, or a correction or update readers should be told of.",
+            )
+        # Read by the notes' formset (validated after this form) and the revision comment.
+        self.instance.change_kind = kind if self.was_published else ""
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        # The form's own fields are said elsewhere (the record, the revision's comment), not
+        # listed as changed fields of the piece.
+        return [name for name in super().changed_data if name not in OWN_FIELDS]
+
+    def text_changed(self) -> bool:
+        """Whether what readers read changed. Not Django's changed_data, which counts a
+        browser's CRLF line ends and a trailing newline (stripped by the field) as changes."""
+
+        def normal(text) -> str:
+            return (text or "").replace("\r\n", "\n").strip()
+
+        return any(
+            normal(self.cleaned_data.get(name)) != normal(self.initial.get(name))
+            for name in self.TEXT_FIELDS
+            if name in self.cleaned_data
+        )
 
     def differences(self) -> list[FieldDifference]:
         """The fields where what was typed differs from the piece as now saved (theirs)."""

@@ -1,6 +1,7 @@
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Q, Subquery
 from django.db.models.functions import Greatest
@@ -172,12 +173,20 @@ class Article(models.Model):
         "leaves the site by itself at that time. Leave empty to keep it up.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Internal: any save (a typo fix too) changes it; caches validate against it.
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
         help_text="Counts the saves of the piece: a save from a form opened at an older version "
         "is stopped, since someone else saved in between.",
+    )
+    # Public: when readers were last told of a change (the newest correction or update).
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the newest correction or update to readers was dated; set by them.",
     )
 
     authors = models.ManyToManyField(Author, related_name="articles", blank=True)
@@ -286,10 +295,14 @@ class Article(models.Model):
 
     @property
     def was_revised(self) -> bool:
-        """Worth an "Updated" line: changed well after it went live."""
-        return bool(self.publish_at) and self.updated_at - self.publish_at > timezone.timedelta(
-            hours=1
-        )
+        """Worth an "Updated" line: readers were given a correction or update since it went
+        live. A typo fix is no revision: it changes `updated_at` only."""
+        return bool(self.publish_at and self.revised_at and self.revised_at > self.publish_at)
+
+    @property
+    def modified_at(self):
+        """The public time of the last change: the newest note to readers, else publication."""
+        return self.revised_at if self.was_revised else self.publish_at
 
 
 class RelatedGuide(models.Model):
@@ -395,3 +408,60 @@ class ArticleDraft(models.Model):
         else:
             url = reverse("admin:articles_article_change", args=[self.article_id])
         return f"{url}?restore_draft=1"
+
+
+class Correction(models.Model):
+    """A dated note to readers on a piece: a correction of an error, or an update with
+    news since it was published. Shown on the piece, on /corrections/ and in the feed."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="Correction: the piece got something wrong (shown at its end). Update: "
+        "something happened since (shown at its top).",
+    )
+    text = models.TextField(
+        max_length=1000,
+        help_text="Plain text for readers, one or two sentences: what was wrong and what is "
+        "right now, or what changed. No Markdown; line breaks are kept.",
+    )
+    published_at = models.DateTimeField(
+        "dated",
+        default=timezone.now,
+        help_text="The date readers see. It becomes the piece's “Updated” time.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.published_at:%d %b %Y} to {self.article}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"correction-{self.pk}"
+
+    def clean(self) -> None:
+        # A note dated ahead would tell readers of a change before it is made (and show
+        # only when the clock reaches it, which no cached page would notice).
+        if self.published_at and self.published_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError({"published_at": "A note can't be dated in the future."})

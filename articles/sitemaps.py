@@ -13,7 +13,8 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().order_by("-publish_at")
 
     def lastmod(self, item: Article):
-        return max(item.updated_at, item.publish_at)
+        # The last change readers were told of (search engines' "significant update").
+        return item.modified_at
 
 
 class _ListingSitemap(Sitemap):

@@ -4,12 +4,26 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .models import Article
+from .models import Article, Correction
 
 
-def article_json_ld(request: HttpRequest, article: Article) -> dict:
+def article_json_ld(request: HttpRequest, article: Article, *, notes=()) -> dict:
+    """`notes`: the piece's corrections and updates, as the page shows them. Corrections
+    go out as schema.org's `correction` (for errors, as its definition says); updates only
+    move `dateModified`, as both do."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    return {
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": note.text,
+            "datePublished": note.published_at.isoformat(),
+            "url": request.build_absolute_uri(note.get_absolute_url()),
+        }
+        for note in notes
+        if note.kind == Correction.Kind.CORRECTION
+    ]
+    modified = article.modified_at or article.updated_at
+    data = {
         "@context": "https://schema.org",
         "@type": "AnalysisNewsArticle" if article.kind == Article.Kind.ANALYSIS else "Article",
         "headline": article.title,
@@ -17,9 +31,7 @@ def article_json_ld(request: HttpRequest, article: Article) -> dict:
         "url": url,
         "mainEntityOfPage": url,
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
-        "dateModified": max(
-            article.updated_at, article.publish_at or article.updated_at
-        ).isoformat(),
+        "dateModified": modified.isoformat(),
         "wordCount": article.word_count,
         "articleSection": [topic.name for topic in article.topics.all()],
         "author": [
@@ -38,3 +50,6 @@ def article_json_ld(request: HttpRequest, article: Article) -> dict:
         },
         "isAccessibleForFree": True,
     }
+    if corrections:
+        data["correction"] = corrections
+    return data

@@ -15,6 +15,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
+    path("corrections/", views.corrections_index, name="corrections"),
     path(
         "feed/",
         shared_listing(condition(last_modified_func=feed_modified)(LatestArticlesFeed())),

@@ -12,9 +12,9 @@ from comments.views import discussion_context, page_number
 from core import http_cache
 from faq.views import faq_context
 
-from . import caching
+from . import caching, corrections
 from .links import absolute_links
-from .models import Article, Author, RelatedGuide, Topic
+from .models import Article, Author, Correction, RelatedGuide, Topic
 from .search import MAX_QUERY_LENGTH, excerpt, search_articles, search_terms
 from .structured_data import article_json_ld
 
@@ -49,12 +49,17 @@ def _article_parts(request: HttpRequest, article: Article, *, comment_count: int
     prefetch_related_objects(
         [article], "authors", "topics", Prefetch("guide_links", queryset=published_guides)
     )
+    # Its notes to readers, in one query whatever their number; none to read for a piece
+    # never corrected (no revision time), as most are.
+    notes = list(article.corrections.all()) if article.revised_at else []
     context = {
         "article": article,
+        "updates": [note for note in notes if note.kind == Correction.Kind.UPDATE],
+        "corrections": [note for note in notes if note.kind == Correction.Kind.CORRECTION],
         # Full addresses: the printed page shows them after each link (static/css/print.css).
         "body_html": absolute_links(article.body_for_readers(), request.build_absolute_uri("/")),
         "related_guides": [link.guide for link in article.guide_links.all()],
-        "article_ld": article_json_ld(request, article),
+        "article_ld": article_json_ld(request, article, notes=notes),
         "comment_count": comment_count,
         "discussion_enabled": True,
         **faq_context(request, article),
@@ -158,3 +163,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     context = {"query": query, "terms": terms, "page": page, "results": results}
     return _listing(request, "articles/search.html", context)
+
+
+def corrections_index(request: HttpRequest) -> HttpResponse:
+    """Every published piece's corrections and updates, newest first."""
+    page = _page(request, corrections.published_notes())
+    response = render(request, "articles/corrections.html", {"page": page})
+    # The pieces' titles show: `listing` (with `corrections`, the notes themselves).
+    keys = caching.listing_keys((), "corrections")
+    return http_cache.public(response, keys=keys, max_age=caching.shared_seconds())

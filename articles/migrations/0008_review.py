@@ -34,7 +34,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_author_follows"),
+        ("articles", "0007_corrections"),
         ("faq", "0002_editors_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -56,8 +56,10 @@ def test_editor_creates_a_piece_with_prepopulated_slug_field(client, editor):
 def test_revision_history_restores_an_earlier_version(client, editor, piece, admin_post):
     client.force_login(editor)
     change_url = reverse("admin:articles_article_change", args=[piece.pk])
-    assert admin_post(client, change_url, body="First edited body.").status_code == 302
-    assert admin_post(client, change_url, title="Second headline").status_code == 302
+    # A published piece: each text change says what it is (test_corrections.py).
+    typo = {"change_kind": "typo"}
+    assert admin_post(client, change_url, body="First edited body.", **typo).status_code == 302
+    assert admin_post(client, change_url, title="Second headline", **typo).status_code == 302
     piece.refresh_from_db()
     assert piece.title == "Second headline"
 
@@ -83,7 +85,7 @@ def test_reverting_restores_the_related_guides_too(client, editor, piece, make_a
     piece.guide_links.create(guide=guide, position=0)
     client.force_login(editor)
     change_url = reverse("admin:articles_article_change", args=[piece.pk])
-    admin_post(client, change_url, body="With a guide.")  # version 1: with the guide
+    admin_post(client, change_url, body="With a guide.", change_kind="typo")  # version 1: with it
     admin_post(client, change_url, **{"guide_links-0-DELETE": "on"})  # version 2: without
     assert not piece.guide_links.exists()
     with_guide = Version.objects.get_for_object(piece).last()

@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def piece(make_article, make_topic):
+    """A draft two editors work on (a published piece's edits also ask what they are:
+    test_corrections.py)."""
     return make_article(
-        "Original headline", body="First line.\n\nSecond line.", topics=[make_topic("Laos")]
+        "Original headline",
+        body="First line.\n\nSecond line.",
+        topics=[make_topic("Laos")],
+        status=Article.Status.DRAFT,
     )
 
 
@@ -172,6 +177,8 @@ def test_a_draft_is_offered_in_a_new_session_and_restores_what_was_typed(editor,
 
 
 def test_a_draft_is_never_published_nor_offered_to_anyone_else(editor, colleague, client, piece):
+    piece.status = Article.Status.PUBLISHED
+    piece.save()
     mine = signed_in(editor)
     url = reverse("admin:articles_article_autosave", args=[piece.pk])
     autosave(mine, url, mine.get(change_url(piece)), body="Secret unsaved zebra.")

@@ -56,6 +56,7 @@ def test_editors_have_exactly_their_permissions():
         "view_topic", "add_topic", "change_topic",
         "view_author", "add_author", "change_author",
         "view_relatedguide", "add_relatedguide", "change_relatedguide", "delete_relatedguide",
+        "view_correction", "add_correction", "change_correction",  # never deleted: on record
     }  # fmt: skip
     all_codenames = set(editors.permissions.values_list("codename", flat=True))
     assert "delete_article" not in all_codenames

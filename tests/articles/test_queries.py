@@ -62,3 +62,17 @@ def test_topic_author_and_search_pages_are_constant(client, make_article, make_t
     for _ in range(6):
         make_article(topics=[topic, make_topic()], authors=[author, make_author()])
     assert [count_queries(client, url) for url in urls] == few
+
+
+def test_a_pieces_notes_cost_one_query_whatever_their_number(client, make_article):
+    """Corrections and updates are read in one query with the piece's other parts, and only
+    for a piece that has some (its public revision time says so): most pieces, never
+    corrected, pay nothing for them."""
+    plain, few, many = make_article(), make_article(), make_article()
+    few.corrections.create(text="One correction.")
+    for n in range(6):
+        many.corrections.create(kind="update" if n % 2 else "correction", text=f"Note {n}.")
+    never = count_queries(client, plain.get_absolute_url())
+    assert count_queries(client, few.get_absolute_url()) == never + 1
+    assert count_queries(client, many.get_absolute_url()) == never + 1
+    assert never <= ARTICLE_PAGE_BUDGET

@@ -248,6 +248,17 @@ def showcase(launch_piece, make_user):
     )
     states.set_featured(comment=second, featured=True, actor=moderator)
     recommendations.recommend_comment(comment=first, user=tomas)
+    # A piece on the record: an update under its byline, a correction after its text (and
+    # both on /corrections/), its words untouched.
+    launch_piece.corrections.create(
+        kind="update",
+        text="Since publication, the ministers' meeting this piece mentions has been postponed.",
+    )
+    launch_piece.corrections.create(
+        kind="correction",
+        text="An earlier version of this piece gave a wrong date for a meeting; the date is "
+        "now right.",
+    )
     held = post(
         newcomer,
         "First time commenting: is there any evidence the workers in Laos are paid at all?",

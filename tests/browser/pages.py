@@ -9,6 +9,7 @@ MAIN_PAGES = [
     ("search", "/search/?q=sanctions", None),
     ("topic", "/topics/north-korea/", None),
     ("topics", "/topics/", None),
+    ("corrections", "/corrections/", None),
     ("sign-in", "/accounts/login/", None),
     ("sign-up", "/accounts/signup/", None),
     ("404", "/no-such-page/", None),

@@ -85,6 +85,7 @@ PUBLIC_ROWS = [
     Row("articles:author", every(200), args=("author_slug",)),
     Row("articles:search", every(200), query="q=sanctions"),
     Row("articles:feed", every(200)),
+    Row("articles:corrections", every(200)),
     Row("faq:index", every(200)),
     Row("sitemap", every(200)),
     Row("robots", every(200)),
