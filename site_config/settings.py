@@ -317,6 +317,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Publishing.
 ARTICLES_PER_PAGE = 10
 WORDS_PER_MINUTE = 230
+# Checking a piece's external links (articles.link_checks, in the task worker): how long one
+# address may take to answer, and who the sites see asking.
+LINK_CHECK_TIMEOUT_SECONDS = 5
+LINK_CHECK_USER_AGENT = f"{SITE_NAME} link checker (+{SITE_URL}/)"
 
 # Comments: what they hang on, and who decides what happens to new ones (comments.moderator).
 COMMENTS_TARGET_MODEL = "articles.Article"
