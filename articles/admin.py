@@ -204,7 +204,7 @@ class ArticleAdmin(RevertWithinPermissions):
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @admin.display(description="Check")
+    @admin.display(description="Figures and links")
     def editor_check(self, article: Article) -> str:
         """Figures and links of the saved version, the Preview button, and the live pane."""
         context = {
