@@ -3,6 +3,7 @@ readers get it (a page of its own, or the live pane's JSON); the piece's figures
 whether its links answer (internal ones at once, on save and in the preview)."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from articles import editing, link_checks
@@ -45,7 +46,9 @@ def test_the_preview_renders_what_is_typed_as_readers_get_it_and_saves_nothing(
     assert '<h2 id="the-river">The river</h2>' in html
     assert "<em>doubled</em>" in html
     assert "<script>alert" not in html  # sanitised by the same pipeline
-    assert "Mekong" in html and "Kim Writer" in html and "Guide" in html
+    assert "Mekong" in html
+    assert "Kim Writer" in html
+    assert "Guide" in html
     # Readers would see the unpublished guide's words without a link; the editor is told.
     assert 'href="http://testserver/articles/hidden-guide/"' not in html
     assert "a piece not published yet" in html
@@ -95,7 +98,8 @@ def test_the_change_form_shows_figures_links_and_the_preview_button(
     assert "461 words · 3 min read · " in html
     assert f'formaction="{reverse(PREVIEW)}" formtarget="_blank"' in html
     assert "a piece not published yet" in html
-    assert "admin-preview.js" in html and "defer" in html
+    assert "admin-preview.js" in html
+    assert "defer" in html
 
 
 def test_saving_names_the_internal_links_that_do_not_answer(
@@ -107,7 +111,7 @@ def test_saving_names_the_internal_links_that_do_not_answer(
     body = "[a](/articles/hidden-guide/), [b](/topics/nothing-here/) and [c](/faq/)."
     response = admin_post(client, url, body=body, _continue="1")
     assert response.status_code == 302
-    shown = [str(m) for m in response.wsgi_request._messages]
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("cannot see yet: /articles/hidden-guide/" in m for m in shown)
     assert any("do not exist: /topics/nothing-here/." in m for m in shown)
 

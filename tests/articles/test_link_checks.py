@@ -8,7 +8,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -72,9 +74,11 @@ def test_each_answer_is_what_a_reader_following_the_link_would_get(settings, web
     assert link_checks.answer_of(url=f"{web}/gone") == (404, "")
     assert link_checks.answer_of(url=f"{web}/no-head") == (200, "")  # GET after HEAD's 405
     status, error = link_checks.answer_of(url=f"{web}/to-file")
-    assert status is None and "non-web address" in error
+    assert status is None
+    assert "non-web address" in error
     status, error = link_checks.answer_of(url=silent)
-    assert status is None and "timed out" in error
+    assert status is None
+    assert "timed out" in error
     assert link_checks.answer_of(url="http://[not a host/")[0] is None
     assert set(seen_agents) == {settings.LINK_CHECK_USER_AGENT}
 
@@ -92,13 +96,16 @@ def test_an_editor_asks_and_the_worker_checks_while_the_request_only_queues(
     assert "2 external links not checked yet." in client.get(url).content.decode()
 
     response = admin_post(client, url, _continue=link_checks_button(client, url))
-    assert response.status_code == 302 and response.url == url  # back to the form
+    assert response.status_code == 302
+    assert response.url == url
     assert LinkCheck.objects.count() == 0  # nothing asked in the request
     (queued,) = DBTaskResult.objects.filter(task_path="articles.link_checks.check_external_links")
-    shown = [str(m) for m in response.wsgi_request._messages]
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("Checking the 2 external links in the background" in m for m in shown)
 
     _run_worker()
+    queued.refresh_from_db()
+    assert queued.status == TaskResultStatus.SUCCESSFUL
     assert {(c.url, c.status_code) for c in LinkCheck.objects.all()} == {
         (f"{web}/fine", 200),
         (f"{web}/gone", 404),

@@ -273,6 +273,21 @@ def _admin_rows() -> list[Row]:
             ),
         ),
         Row("admin:faq_faqitem_promote", staff(200, 403, 200), args=("theirs",)),
+        # The change form's text rendered without saving: for those who write pieces.
+        Row("admin:articles_article_preview", staff(405, 403, 405)),
+        Row(
+            "admin:articles_article_preview",
+            staff(200, 403, 200),
+            method="POST",
+            data={"title": "T", "body": "B"},
+        ),
+        Row(
+            "admin:articles_article_preview",
+            staff(200, 403, 200),
+            method="POST",
+            data={"body": "B"},
+            query="fragment=1",
+        ),
         Row("admin:comments_comment_undo", staff(403, 302, 302), method="POST"),
         Row("admin:comments_comment_undo", staff(405, 405, 405)),
     ]
