@@ -103,6 +103,7 @@ def test_axe_on_the_change_form_with_the_live_preview(browser_context, editor, a
         page.get_by_label("Body:").fill(BODY)
         pane = page.get_by_role("region", name="Live preview")
         expect(pane.get_by_role("heading", name="The river economy")).to_be_visible()
+        screenshot(page, f"editor-change-form-{scheme}", full_page=False)
         # All but the admin's autocomplete boxes (select2, Django's own): their search
         # field has no label, on every admin form with one, before this change as after.
         context = {"exclude": [[".select2-container"]]}
