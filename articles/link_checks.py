@@ -5,11 +5,14 @@ save and in the preview: the path must resolve, and a piece, topic or author it 
 exist, a piece be published (Article.unpublished_links). External links are checked on
 demand by a task (`check_external_links`), never in a request: each address is asked with
 HEAD, then GET when HEAD is refused, with a short timeout, following redirects only to
-http(s); the answer is kept per piece and address (LinkCheck), the last one replacing the
-one before.
+http(s) and to public addresses (the worker never asks a service of the private network an
+address in a body names, unless LINK_CHECK_PRIVATE_ADDRESSES says it may); the answer is
+kept per piece and address (LinkCheck), the last one replacing the one before.
 """
 
 import http.client
+import ipaddress
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -111,10 +114,24 @@ def external_report(*, article: Article) -> ExternalReport:
     )
 
 
+def _refuse_private(url: str) -> None:
+    """Raise unless every address the host of `url` resolves to is public."""
+    if settings.LINK_CHECK_PRIVATE_ADDRESSES:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror as error:
+        raise urllib.error.URLError(error.strerror or "no such host") from error
+    if not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
+        raise urllib.error.URLError("not a public address")
+
+
 class _WebRedirectsOnly(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme not in WEB_SCHEMES:
             raise urllib.error.URLError(f"redirected to a non-web address ({newurl[:60]})")
+        _refuse_private(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -122,6 +139,7 @@ _opener = urllib.request.build_opener(_WebRedirectsOnly)
 
 
 def _ask(url: str, method: str) -> int:
+    _refuse_private(url)
     # Only http(s) reaches here (answer_of), and redirects stay on http(s).
     request = urllib.request.Request(  # noqa: S310
         url, method=method, headers={"User-Agent": settings.LINK_CHECK_USER_AGENT}

@@ -318,9 +318,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 ARTICLES_PER_PAGE = 10
 WORDS_PER_MINUTE = 230
 # Checking a piece's external links (articles.link_checks, in the task worker): how long one
-# address may take to answer, and who the sites see asking.
+# address may take to answer, who the sites see asking, and whether addresses of private
+# networks (loopback, 10.x, link-local...) may be asked (never in production: a body's link
+# would reach the servers behind the site).
 LINK_CHECK_TIMEOUT_SECONDS = 5
 LINK_CHECK_USER_AGENT = f"{SITE_NAME} link checker (+{SITE_URL}/)"
+LINK_CHECK_PRIVATE_ADDRESSES = False
 
 # Comments: what they hang on, and who decides what happens to new ones (comments.moderator).
 COMMENTS_TARGET_MODEL = "articles.Article"

@@ -41,7 +41,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def web():
+def web(settings):
+    settings.LINK_CHECK_PRIVATE_ADDRESSES = True  # the test's server is on loopback
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -49,8 +50,9 @@ def web():
 
 
 @pytest.fixture
-def silent():
+def silent(settings):
     """An address that takes the connection and never answers."""
+    settings.LINK_CHECK_PRIVATE_ADDRESSES = True
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -81,6 +83,15 @@ def test_each_answer_is_what_a_reader_following_the_link_would_get(settings, web
     assert "timed out" in error
     assert link_checks.answer_of(url="http://[not a host/")[0] is None
     assert set(seen_agents) == {settings.LINK_CHECK_USER_AGENT}
+
+
+@pytest.mark.django_db
+def test_addresses_of_private_networks_are_never_asked(settings, web):
+    settings.LINK_CHECK_PRIVATE_ADDRESSES = False  # as deployed
+    agents_before = len(seen_agents)
+    for url in (f"{web}/fine", "http://localhost:9/", "http://10.0.0.1/", "http://[::1]/"):
+        assert link_checks.answer_of(url=url) == (None, "not a public address")
+    assert len(seen_agents) == agents_before  # the server was never reached
 
 
 @pytest.mark.django_db(transaction=True)  # the worker: see _run_worker
