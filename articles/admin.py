@@ -185,7 +185,6 @@ class ArticleAdmin(RevertWithinPermissions):
         article, topics, authors_ = PreviewForm(request.POST).unsaved_article()
         body_html = absolute_links(article.body_for_readers(), request.build_absolute_uri("/"))
         context = {
-            **self.admin_site.each_context(request),
             "article": article,
             "topics": topics,
             "authors": authors_,

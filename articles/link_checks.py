@@ -63,14 +63,9 @@ def external_links(*, html: str) -> list[str]:
 
 
 def internal_link_problems(*, article: Article) -> list[InternalLink]:
-    """The body's links to this site that readers would find closed or missing."""
-    unpublished = set(article.unpublished_links())
-    existing = set(
-        Article.objects.filter(slug__in=unpublished).values_list("slug", flat=True)
-        if unpublished
-        else ()
-    )
-    problems = []
+    """The body's links to this site that readers would find closed or missing (a query
+    per kind of row named, whatever the number of links)."""
+    resolved = []  # (url, view name, slug), or (url, None, None) for no such path
     for url in body_links(html=article.body_html):
         path = site_path(url)
         if path is None:
@@ -78,16 +73,29 @@ def internal_link_problems(*, article: Article) -> list[InternalLink]:
         try:
             match = resolve(path)
         except Resolver404:
+            resolved.append((url, None, None))
+        else:
+            resolved.append((url, match.view_name, match.kwargs.get("slug")))
+    # Pieces readers cannot see: not out yet, or none by that slug at all.
+    unpublished = set(article.unpublished_links())
+    named = {"articles:detail": (Article, unpublished)} | {
+        view_name: (model, {slug for _, name, slug in resolved if name == view_name})
+        for view_name, model in _NAMED_ROWS.items()
+    }
+    existing = {
+        view_name: set(
+            model.objects.filter(slug__in=slugs).values_list("slug", flat=True) if slugs else ()
+        )
+        for view_name, (model, slugs) in named.items()
+    }
+    problems = []
+    for url, view_name, slug in resolved:
+        if view_name is None:
             problems.append(InternalLink(url, Problem.MISSING))
-            continue
-        slug = match.kwargs.get("slug")
-        if match.view_name == "articles:detail" and slug in unpublished:
-            problem = Problem.UNPUBLISHED if slug in existing else Problem.MISSING
+        elif view_name == "articles:detail" and slug in unpublished:
+            problem = Problem.UNPUBLISHED if slug in existing[view_name] else Problem.MISSING
             problems.append(InternalLink(url, problem))
-        elif (
-            match.view_name in _NAMED_ROWS
-            and not _NAMED_ROWS[match.view_name].objects.filter(slug=slug).exists()
-        ):
+        elif view_name in _NAMED_ROWS and slug not in existing[view_name]:
             problems.append(InternalLink(url, Problem.MISSING))
     return problems
 

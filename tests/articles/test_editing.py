@@ -4,6 +4,8 @@ whether its links answer (internal ones at once, on save and in the preview)."""
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import editing, link_checks
@@ -148,3 +150,17 @@ def test_an_address_python_cannot_split_is_reported_not_a_500(client, editor, ma
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[piece.pk])
     assert client.get(url).status_code == 200
+
+
+def test_checking_internal_links_costs_the_same_for_one_link_or_many(
+    make_article,
+):
+    def queries_for(links: int) -> int:
+        body = " ".join(f"[t{n}](/topics/t-{n}/) [a{n}](/articles/p-{n}/)" for n in range(links))
+        piece = make_article(body=body)
+        with CaptureQueriesContext(connection) as captured:
+            problems = link_checks.internal_link_problems(article=piece)
+        assert len(problems) == 2 * links
+        return len(captured)
+
+    assert queries_for(1) == queries_for(6)
