@@ -4,8 +4,11 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, JsonResponse
+from django.forms import Script
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,8 +21,9 @@ from reversion.models import Version
 
 from faq.admin import FaqItemInline
 
-from . import authors, editing, review
+from . import authors, editing, figures, link_checks, review
 from .forms import ArticleAdminForm, state_of, when
+from .links import absolute_links
 from .models import Article, Author, Correction, RelatedGuide, Topic
 from .review import Move
 
@@ -39,6 +43,10 @@ MOVE_DONE = {
     Move.PUBLISH: "Done: the piece is {state}.",
     Move.TAKE_DOWN: "Done: the piece is {state}.",
 }
+
+# The button of the change form that saves, then asks for the external links to be checked
+# (it is the admin's "Save and continue editing", with a value of its own).
+CHECK_LINKS = "check-links"
 
 
 @admin.register(Topic)
@@ -112,6 +120,32 @@ class RevertWithinPermissions(VersionAdmin):
         return inline.model._default_manager.filter(**{keys[0].name: obj}) if keys else []
 
 
+class PreviewForm(forms.Form):
+    """What a preview reads from the change form's POST (the rest of it is ignored). Any
+    field that does not validate is left out, so a preview never fails on bad input."""
+
+    title = forms.CharField(required=False)
+    standfirst = forms.CharField(required=False)
+    body = forms.CharField(required=False, strip=False)
+    kind = forms.ChoiceField(choices=Article.Kind.choices, required=False)
+    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False)
+    authors = forms.ModelMultipleChoiceField(Author.objects.all(), required=False)
+
+    def unsaved_article(self) -> tuple[Article, list, list]:
+        """The piece as typed, rendered as Article.save would, never saved; its topics and
+        authors (an unsaved piece has no many-to-many rows)."""
+        self.is_valid()
+        data = self.cleaned_data
+        article = Article(
+            title=data.get("title", ""),
+            standfirst=data.get("standfirst", ""),
+            body=data.get("body", ""),
+            kind=data.get("kind") or Article.Kind.ANALYSIS,
+        )
+        article.render()
+        return article, list(data.get("topics", ())), list(data.get("authors", ()))
+
+
 class RelatedGuideInline(admin.TabularInline):
     model = RelatedGuide
     fk_name = "article"
@@ -157,11 +191,31 @@ class ArticleAdmin(RevertWithinPermissions):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("authors", "topics")
     date_hierarchy = "publish_at"
-    readonly_fields = ("state", "editorial_record", "preview_link", "created_at", "updated_at")
+    readonly_fields = (
+        "state",
+        "editorial_record",
+        "editor_check",
+        "preview_link",
+        "created_at",
+        "updated_at",
+    )
     # VersionAdmin follows the inlines' models, so reverting a piece restores its FAQ too.
     inlines = (RelatedGuideInline, FaqItemInline, CorrectionInline)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "kind", "standfirst", "body", "preview_link")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "kind",
+                    "standfirst",
+                    "body",
+                    "editor_check",
+                    "preview_link",
+                )
+            },
+        ),
         ("Review", {"fields": ("state", "note", "editorial_record")}),
         ("Changing a published piece", {"fields": ("change_kind",)}),
         ("Publishing", {"fields": ("publish_at", "unpublish_at", "authors", "topics")}),
@@ -199,6 +253,48 @@ class ArticleAdmin(RevertWithinPermissions):
         if note and is_active():
             set_comment(f"{entry.get_change_message()} {note}".strip())
         return entry
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The change form's text as readers would get it, without saving: a page of its own
+        (the form's Preview button, no script needed), or with ?fragment=1 the figures and
+        the rendered body as JSON for the live pane (static/js/admin-preview.js)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article, topics, authors_ = PreviewForm(request.POST).unsaved_article()
+        body_html = absolute_links(article.body_for_readers(), request.build_absolute_uri("/"))
+        context = {
+            "article": article,
+            "topics": topics,
+            "authors": authors_,
+            "body_html": body_html,
+            "figures": figures.of_piece(article=article),
+            "link_problems": link_checks.internal_link_problems(article=article),
+        }
+        if request.GET.get("fragment"):
+            shown = render_to_string(
+                "admin/articles/article/includes/figures.html", context, request
+            )
+            response = JsonResponse({"figures": shown, "body": body_html})
+        else:
+            response = TemplateResponse(request, "admin/articles/article/preview.html", context)
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.display(description="Figures and links")
+    def editor_check(self, article: Article) -> str:
+        """Figures and links of the saved version, the Preview button, and the live pane."""
+        context = {
+            "article": article,
+            "figures": figures.of_piece(article=article),
+            "link_problems": link_checks.internal_link_problems(article=article),
+            "external": link_checks.external_report(article=article),
+            "check_links": CHECK_LINKS,
+        }
+        # A template's output is already safe: the admin shows it as it is.
+        return render_to_string("admin/articles/article/includes/preview.html", context)
 
     @admin.display(description="State", ordering="status")
     def state(self, article: Article) -> str:
@@ -276,28 +372,49 @@ class ArticleAdmin(RevertWithinPermissions):
                 "The text changed after it was approved, so the piece is back in review.",
             )
         self.warn_about_unpublished_links(request, article)
+        if request.POST.get("_continue") == CHECK_LINKS:
+            count = link_checks.request_external_check(article=article)
+            if count:
+                messages.info(
+                    request,
+                    f"Checking the {count} external link{'s' if count > 1 else ''} in the "
+                    "background; reload this page in a minute to see which answer.",
+                )
+            else:
+                messages.info(request, "This piece has no external links to check.")
 
     def warn_about_unpublished_links(self, request: HttpRequest, article: Article) -> None:
-        missing = article.unpublished_links()
-        if missing:
+        problems = link_checks.internal_link_problems(article=article)
+        unpublished = [p.url for p in problems if p.problem == link_checks.Problem.UNPUBLISHED]
+        missing = [p.url for p in problems if p.problem == link_checks.Problem.MISSING]
+        if unpublished:
             messages.warning(
                 request,
                 "This piece links to pieces that readers cannot see yet: "
-                + ", ".join(reverse("articles:detail", kwargs={"slug": slug}) for slug in missing)
+                + ", ".join(unpublished)
                 + ". Readers see the link text without a link until those pieces are published.",
+            )
+        if missing:
+            messages.warning(
+                request,
+                "This piece links to pages of this site that do not exist: "
+                + ", ".join(missing)
+                + ". Correct the addresses, or readers who follow them will find nothing.",
             )
 
     # Never losing work: autosaved drafts and the version the form was opened at.
     # (articles/editing.py has the rules; the markup is in the template's includes.)
 
     class Media:
-        js = [forms.Script("js/admin-autosave.js", defer=True)]
-        css = {"all": ["css/admin-editing.css"]}
+        js = [Script("js/admin-autosave.js", defer=True), Script("js/admin-preview.js", defer=True)]
+        css = {"all": ["css/admin-editing.css", "css/admin-editor.css"]}
 
     def get_urls(self):
         autosave = self.admin_site.admin_view(require_POST(self.autosave_view))
         discard = self.admin_site.admin_view(require_POST(self.discard_draft_view))
+        preview = self.admin_site.admin_view(self.preview_view)
         return [
+            path("preview/", preview, name="articles_article_preview"),
             path("add/autosave/", autosave, name="articles_article_autosave"),
             path("<path:object_id>/autosave/", autosave, name="articles_article_autosave"),
             path("add/discard-draft/", discard, name="articles_article_discard_draft"),

@@ -465,3 +465,36 @@ class Correction(models.Model):
         # only when the clock reaches it, which no cached page would notice).
         if self.published_at and self.published_at > timezone.now() + timezone.timedelta(minutes=5):
             raise ValidationError({"published_at": "A note can't be dated in the future."})
+
+
+class LinkCheck(models.Model):
+    """The last answer an external link in a piece's body gave (articles.link_checks), one
+    row per piece and address, replaced by each check that editors ask for."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="link_checks")
+    url = models.URLField(max_length=2000)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The HTTP status the address answered with."
+    )
+    error = models.CharField(
+        max_length=200, blank=True, help_text="Why there was no answer (timeout, no such host)."
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="one_check_per_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.status_code or self.error}"
+
+    def get_absolute_url(self) -> str:
+        # Shown to editors in the piece's change form; readers never see a check.
+        return reverse("admin:articles_article_change", args=[self.article_id])
+
+    @property
+    def answers(self) -> bool:
+        """Whether a reader following the link gets a page (after any redirects)."""
+        return self.status_code is not None and 200 <= self.status_code < 400

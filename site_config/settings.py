@@ -321,6 +321,13 @@ WORDS_PER_MINUTE = 230
 # A piece is approved by a reviewer before it can be scheduled or published (articles.review).
 # Off (0) for a small team: editors publish their drafts themselves.
 ARTICLES_REVIEW_REQUIRED = env_bool("ARTICLES_REVIEW_REQUIRED", True)
+# Checking a piece's external links (articles.link_checks, in the task worker): how long one
+# address may take to answer, who the sites see asking, and whether addresses of private
+# networks (loopback, 10.x, link-local...) may be asked (never in production: a body's link
+# would reach the servers behind the site).
+LINK_CHECK_TIMEOUT_SECONDS = 5
+LINK_CHECK_USER_AGENT = f"{SITE_NAME} link checker (+{SITE_URL}/)"
+LINK_CHECK_PRIVATE_ADDRESSES = False
 
 # Comments: what they hang on, and who decides what happens to new ones (comments.moderator).
 COMMENTS_TARGET_MODEL = "articles.Article"

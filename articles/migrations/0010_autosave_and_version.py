@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_review'),
+        ('articles', '0009_link_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -185,7 +185,10 @@ def test_a_draft_is_never_published_nor_offered_to_anyone_else(editor, colleague
     assert "zebra" not in client.get(piece.get_absolute_url()).content.decode()
     preview = reverse("articles:preview", kwargs={"slug": piece.slug})
     assert "zebra" not in mine.get(preview).content.decode()
-    assert "unsaved changes" not in signed_in(colleague).get(change_url(piece)).content.decode()
+    assert (
+        "You have unsaved changes"
+        not in signed_in(colleague).get(change_url(piece)).content.decode()
+    )
 
 
 def test_a_draft_typed_before_someone_elses_save_restores_into_the_conflict(

@@ -50,3 +50,13 @@ def test_admin_warns_the_editor_about_links_readers_cannot_follow(
     assert response.status_code == 302
     warnings = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("/articles/upcoming-guide/" in w and "cannot see" in w for w in warnings)
+
+
+def test_a_link_by_the_sites_full_address_is_an_internal_link_too(
+    client, settings, make_article, linking_pieces
+):
+    settings.SITE_URL = "https://meridian.example"
+    source = make_article(body="See [it](https://meridian.example/articles/upcoming-guide/).")
+    assert source.linked_slugs == ["upcoming-guide"]
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert "See it." in body  # readers get the words, not a link to a page that is not there

@@ -293,6 +293,21 @@ def _admin_rows() -> list[Row]:
             args=("piece_pk",),
         ),
         Row("admin:articles_article_discard_draft", staff(302, 403, 403, 302), method="POST"),
+        # The change form's text rendered without saving: for those who write or review.
+        Row("admin:articles_article_preview", staff(405, 405, 403, 405)),
+        Row(
+            "admin:articles_article_preview",
+            staff(200, 200, 403, 200),
+            method="POST",
+            data={"title": "T", "body": "B"},
+        ),
+        Row(
+            "admin:articles_article_preview",
+            staff(200, 200, 403, 200),
+            method="POST",
+            data={"body": "B"},
+            query="fragment=1",
+        ),
         Row("admin:comments_comment_undo", staff(403, 403, 302, 302), method="POST"),
         Row("admin:comments_comment_undo", staff(405, 405, 405, 405)),
     ]
