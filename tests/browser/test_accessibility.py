@@ -118,7 +118,7 @@ def test_axe_on_a_piece_form_offering_a_draft_and_showing_an_edit_conflict(
     colleague = make_user(
         "colleague@example.com", groups=[EDITORS], is_staff=True, display_name="Alex Colleague"
     )
-    piece = make_article("Mekong trade", body="One.\n\nTwo.")
+    piece = make_article("Mekong trade", body="One.\n\nTwo.", status=Article.Status.DRAFT)
     url = reverse("admin:articles_article_change", args=[piece.pk])
     their_client = Client()
     their_client.force_login(colleague)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_an_editor_who_loses_the_tab_gets_the_draft_back(new_page, make_user, make_article):
     make_user("editor@example.com", password=PASSWORD, groups=[EDITORS], is_staff=True)
-    piece = make_article("Mekong trade", body="The first paragraph.")
+    piece = make_article("Mekong trade", body="The first paragraph.", status=Article.Status.DRAFT)
     change_url = f"/admin/articles/article/{piece.pk}/change/"
 
     editor = new_page()
