@@ -146,7 +146,7 @@ class PreviewForm(forms.Form):
         return article, list(data.get("topics", ())), list(data.get("authors", ()))
 
 
-class RelatedGuideInline(admin.TabularInline):
+class RelatedGuideInline(admin.StackedInline):  # stacked: each field has its label
     model = RelatedGuide
     fk_name = "article"
     autocomplete_fields = ("guide",)
@@ -406,8 +406,12 @@ class ArticleAdmin(RevertWithinPermissions):
     # (articles/editing.py has the rules; the markup is in the template's includes.)
 
     class Media:
-        js = [Script("js/admin-autosave.js", defer=True), Script("js/admin-preview.js", defer=True)]
-        css = {"all": ["css/admin-editing.css", "css/admin-editor.css"]}
+        js = [
+            Script("js/admin-autosave.js", defer=True),
+            Script("js/admin-preview.js", defer=True),
+            Script("js/admin-autocomplete-names.js", defer=True),
+        ]
+        css = {"all": ["css/admin-editing.css"]}
 
     def get_urls(self):
         autosave = self.admin_site.admin_view(require_POST(self.autosave_view))

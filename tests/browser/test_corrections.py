@@ -27,14 +27,8 @@ def axe():
     return Axe()
 
 
-# Django's own widgets on every piece's change form fail axe, before and after this
-# change: its autocompletes (select2: aria-input-field-name) and its tabular inline of
-# related guides (inputs labelled only by their column's header). The rest is checked.
-NOT_OURS = {"exclude": [[".select2-container"], ["#guide_links-group"]]}
-
-
 def _axe_clean(page, axe, name: str, scheme: str) -> None:
-    violations = axe.run(page, context=NOT_OURS, options=AXE_OPTIONS).response["violations"]
+    violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
     _record(name, scheme, violations)
     blocking = [
         (v["id"], [n["target"] for n in v["nodes"]][:5])
