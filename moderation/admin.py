@@ -690,9 +690,10 @@ class _ListAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedTerm)
 class BlockedTermAdmin(_ListAdmin):
-    list_display = ("term", "is_active", "note", "created_at")
+    list_display = ("term", "action", "is_active", "note", "created_at")
+    list_filter = ("action", "is_active")
     search_fields = ("term", "note")
-    fields = ("term", "is_active", "note")
+    fields = ("term", "action", "is_active", "note")
 
 
 @admin.register(BlockedEmailDomain)

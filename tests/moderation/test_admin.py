@@ -222,12 +222,16 @@ def test_sanctions_are_listed_and_lifted_never_edited_or_deleted(moderating, mod
 
 def test_moderators_keep_the_blocked_terms_and_switch_them_off(moderating):
     add = reverse("admin:moderation_blockedterm_add")
-    assert moderating.post(add, {"term": "idiot", "is_active": "on"}).status_code == 302
+    data = {"term": "idiot", "action": "refuse", "is_active": "on"}
+    assert moderating.post(add, data).status_code == 302
     term = BlockedTerm.objects.get()
+    assert term.action == BlockedTerm.Action.REFUSE
     change = reverse("admin:moderation_blockedterm_change", args=[term.pk])
-    assert moderating.post(change, {"term": "idiot"}).status_code == 302  # unticked
+    data = {"term": "idiot", "action": "hold"}
+    assert moderating.post(change, data).status_code == 302  # unticked, suspect now
     term.refresh_from_db()
     assert not term.is_active
+    assert term.action == BlockedTerm.Action.HOLD
     delete = reverse("admin:moderation_blockedterm_delete", args=[term.pk])
     assert moderating.post(delete, {"post": "yes"}).status_code == 403
     domains = reverse("admin:moderation_blockedemaildomain_add")
