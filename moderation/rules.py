@@ -39,6 +39,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Lower, Replace
+from django.urls import reverse
 
 from comments.errors import CommentError, Sanctioned
 from comments.models import Comment
@@ -394,3 +395,6 @@ class SiteModerator(Moderator):
 
     def sanction(self, user, *, now: datetime | None = None) -> Sanction | None:
         return active_sanction(user, now)
+
+    def decision_url(self, event_id: int) -> str:
+        return reverse("moderation:statement", args=[event_id])
