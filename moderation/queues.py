@@ -122,6 +122,8 @@ def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Commen
             open_review_id=Subquery(open_review.values("pk")[:1]),
             open_review_words=Subquery(open_review.values("words")[:1]),
             open_review_first=Subquery(open_review.values("first_moderator_id")[:1]),
+            open_review_category=Subquery(open_review.values("decision__category")[:1]),
+            open_review_reason=Subquery(open_review.values("decision__reason")[:1]),
         )
     ).prefetch_related(
         Prefetch(

@@ -49,6 +49,12 @@ class Item:
     reasons: list[tuple[str, int]]
     categories = CommentEvent.Reason.choices
 
+    @property
+    def review_category(self) -> str:
+        """The reason from the list of the decision an open second look is about."""
+        labels = dict(CommentEvent.Reason.choices)
+        return labels.get(getattr(self.comment, "open_review_category", None) or "", "")
+
     @classmethod
     def of(cls, comment: Comment) -> "Item":
         return cls(

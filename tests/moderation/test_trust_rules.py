@@ -174,3 +174,17 @@ def test_dots_matter_outside_gmail_and_different_mailboxes_pass(make_trusted, po
     make_trusted("anne@example.org")
     other = make_trusted("annlee@example.org")
     assert post(other, "Not the same mailbox.").state == State.APPROVED
+
+
+def test_moderators_read_why_each_was_held_in_the_queue(
+    client, moderator, trusted, second_trusted, post
+):
+    BlockedTerm.objects.create(term="crypto")
+    post(trusted, SPAM_TEXT)
+    repeat = post(second_trusted, SPAM_TEXT)
+    suspect = post(trusted, "Crypto again, of course.")
+    client.force_login(moderator)
+    page = client.get("/moderation/").content.decode()
+    assert repeat.held_reason in page
+    assert "Held: contains suspect term “crypto”" in page
+    assert suspect.state == repeat.state == State.PENDING
