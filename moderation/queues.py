@@ -13,7 +13,7 @@ Whatever the number of comments shown, a page costs the same queries:
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from comments.models import Comment, Report
@@ -29,7 +29,9 @@ def _open_reported() -> Q:
 
 
 def _open_second_look() -> Q:
-    return Q(pk__in=SecondLook.objects.filter(outcome="").values("comment_id"))
+    # Open, and about the decision the comment still stands under (not one undone since).
+    waiting = SecondLook.objects.filter(outcome="", comment__state=F("decision__to_state"))
+    return Q(pk__in=waiting.values("comment_id"))
 
 
 @dataclass(frozen=True)

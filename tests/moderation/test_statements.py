@@ -227,6 +227,9 @@ def test_the_second_look_is_asked_once_and_decided_by_another_moderator(
     assert "at the decision “rejected”, for the reason: Off topic." in " ".join(queue.split())
     assert "They say: It is on topic." in queue
     assert "Reverse it (publish again)" in queue
+    admin = _text(second.get(reverse("admin:comments_comment_changelist") + "?queue=second_look"))
+    assert "Second looks (1)" in admin
+    assert "A published comment." in admin
     # The moderator who decided cannot decide it.
     assert "You made the first decision" in _text(
         first.get(reverse("moderation:queue") + "?queue=second_look")
@@ -300,3 +303,16 @@ def test_only_the_author_asks_and_only_about_the_latest_decision(
     with pytest.raises(CommentError):  # restored since: nothing to look at again
         reviews.ask_for_second_look(event=decision, author=published.author)
     assert not SecondLook.objects.exists()
+
+
+def test_a_second_look_at_a_decision_undone_since_leaves_the_queue(
+    published, moderator, second_moderator
+):
+    decision = actions.moderate(
+        comment=published, action="remove", category="spam", moderator=moderator
+    )
+    reviews.ask_for_second_look(event=decision, author=published.author)
+    queue = reverse("moderation:queue") + "?queue=second_look"
+    assert "A published comment." in _text(_client(second_moderator).get(queue))
+    actions.undo_last_action(moderator=moderator)
+    assert "A published comment." not in _text(_client(second_moderator).get(queue))
