@@ -9,6 +9,10 @@ Each action takes the state the moderator saw (`expected_state`, from the page).
 comment moved on in the meantime, nothing changes and `CommentError` tells them what
 happened (`comments.errors.Conflict`); see `comments.states.change_state`.
 
+Rejecting and removing take a reason from the list (`CommentEvent.Reason`, one for a whole
+bulk action) and optional words; marking as spam is its own reason. Each such decision
+sends its author a statement of reasons once it commits (`moderation.statements`).
+
 One action, on one comment or many, is one batch of events: `undo_last_action` reverts
 the moderator's latest batch, through the same services, recording the undo as events
 that point at what they revert.
