@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from comments.models import Comment, Report
+from comments.models import Comment, CommentEvent, Report
 
 from .models import SecondLook
 
@@ -115,6 +115,8 @@ def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Commen
     comment it answers, open reports. A constant number of queries for any page of it."""
     queryset = Comment.objects.all() if queryset is None else queryset
     open_review = SecondLook.objects.filter(comment=OuterRef("pk"), outcome="").order_by("-id")
+    decided = CommentEvent.objects.filter(comment=OuterRef("pk"), kind="state").exclude(category="")
+    decided = decided.order_by("-created_at", "-id")
     return with_report_count(
         queryset.select_related("author", "target", "in_reply_to__author").annotate(
             author_published=_authors(State.APPROVED),
@@ -126,6 +128,9 @@ def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Commen
             open_review_first=Subquery(open_review.values("first_moderator_id")[:1]),
             open_review_category=Subquery(open_review.values("decision__category")[:1]),
             open_review_reason=Subquery(open_review.values("decision__reason")[:1]),
+            # The reason the author was given for the latest rejection or removal.
+            decided_category=Subquery(decided.values("category")[:1]),
+            decided_reason=Subquery(decided.values("reason")[:1]),
         )
     ).prefetch_related(
         Prefetch(

@@ -50,6 +50,14 @@ class Item:
     categories = CommentEvent.Reason.choices
 
     @property
+    def decided_category(self) -> str:
+        """The reason from the list its author was given, while the comment is gone."""
+        if self.comment.state not in statements.DECISION_STATES:
+            return ""
+        labels = dict(CommentEvent.Reason.choices)
+        return labels.get(getattr(self.comment, "decided_category", None) or "", "")
+
+    @property
     def review_category(self) -> str:
         """The reason from the list of the decision an open second look is about."""
         labels = dict(CommentEvent.Reason.choices)

@@ -224,6 +224,7 @@ def test_the_second_look_is_asked_once_and_decided_by_another_moderator(
     first, second = _client(moderator), _client(second_moderator)
     queue = _text(second.get(reverse("moderation:queue") + "?queue=second_look"))
     assert "Second looks" in queue
+    assert "Reason given to its author:</strong> Off topic" in queue
     assert "at the decision “rejected”, for the reason: Off topic." in " ".join(queue.split())
     assert "They say: It is on topic." in queue
     assert "Reverse it (publish again)" in queue
