@@ -29,6 +29,7 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 
 from . import statements
+from .models import SecondLook
 
 State = Comment.State
 Kind = CommentEvent.Kind
@@ -345,6 +346,9 @@ def undo_last_action(*, moderator) -> UndoResult:
 
 
 def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID) -> None:
+    if SecondLook.objects.filter(outcome_event=event).exists():
+        # The author was told the outcome; a new decision is a new one, with its reasons.
+        raise CommentError("a second look's outcome is final.", code="conflict")
     comment = event.comment
     reason = f"Undo of {_undo_name(event)} by {moderator.public_name}."
     if event.kind in (Kind.FEATURE, Kind.UNFEATURE):

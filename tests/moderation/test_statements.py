@@ -266,6 +266,8 @@ def test_the_second_look_is_asked_once_and_decided_by_another_moderator(
         (Kind.STATE, second_moderator.pk, State.APPROVED),
     ]
     assert review.outcome_event.reason == "Second look: decision reversed. Fair point."
+    with pytest.raises(CommentError, match="outcome is final"):  # what the author was told
+        actions.undo_last_action(moderator=second_moderator)
     assert review.request_event.reason == "It is on topic."
 
 
