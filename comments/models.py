@@ -148,6 +148,19 @@ class CommentEvent(models.Model):
         FEATURE = "feature", "Featured"
         UNFEATURE = "unfeature", "No longer featured"
         DISMISS = "dismiss", "Reports dismissed"
+        REVIEW_ASKED = "review_asked", "Second look asked for"
+        REVIEW_UPHELD = "review_upheld", "Second look: decision upheld"
+
+    class Reason(models.TextChoices):
+        """Why a moderator rejected or removed a comment: what its author is told."""
+
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse"
+        HARASSMENT = "harassment", "Harassment"
+        HATE = "hate", "Hate"
+        OFF_TOPIC = "off_topic", "Off topic"
+        ILLEGAL = "illegal", "Illegal content"
+        OTHER = "other", "Other"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -163,6 +176,14 @@ class CommentEvent(models.Model):
     )
     to_state = models.CharField(max_length=20, choices=Comment.State.choices)
     reason = models.TextField(blank=True)
+    category = models.CharField(
+        "reason from the list",
+        max_length=20,
+        choices=Reason.choices,
+        blank=True,
+        help_text="For a rejection or removal: the reason from the site's list, with `reason` "
+        "as the moderator's optional words.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
     rule = models.CharField(

@@ -7,7 +7,9 @@ only asks; `COMMENTS_MODERATOR` names the class that answers (the `moderation` a
 - `decide(submission)`: the state a new comment starts in, and the reason recorded for
   moderators (or `Sanctioned`, refusing it);
 - `sanction(user)`: the sanction in force on a reader, if any, which stops every write a
-  reader makes (withdrawing their own comment excepted: it publishes nothing).
+  reader makes (withdrawing their own comment excepted: it publishes nothing);
+- `decision_url(event_id)`: where the author of a comment reads the reasons for a
+  moderator's decision on it (and may ask for a second look), or "" when nowhere.
 
 Without a moderator of its own a site holds every comment for review and sanctions no one.
 """
@@ -69,6 +71,9 @@ class Moderator:
 
     def sanction(self, user, *, now: datetime | None = None) -> Sanction | None:
         return None
+
+    def decision_url(self, event_id: int) -> str:
+        return ""
 
 
 def moderator() -> Moderator:

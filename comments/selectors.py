@@ -377,14 +377,24 @@ def comment_url(comment: Comment, viewer) -> str:
 def comments_by(user) -> QuerySet[Comment]:
     """A reader's own comments in every state, newest first, with their pieces.
 
-    `removal_reason` is the moderator's reason for the latest removal, shown to the author.
+    `decision_*` are the latest moderator's decision that took the comment away (rejected,
+    spam, removed): its event, its reason from the list and the moderator's words, shown
+    to the author only.
     """
-    removal = CommentEvent.objects.filter(comment=OuterRef("pk"), to_state=State.REMOVED)
+    decision = CommentEvent.objects.filter(
+        comment=OuterRef("pk"),
+        kind=CommentEvent.Kind.STATE,
+        to_state__in=(State.REJECTED, State.SPAM, State.REMOVED),
+        actor__isnull=False,
+        undoes__isnull=True,
+    ).order_by("-created_at", "-id")
     return (
         Comment.objects.filter(author_id=user.pk)
         .select_related("target", "author")
         .annotate(
-            removal_reason=Subquery(removal.order_by("-created_at", "-id").values("reason")[:1])
+            decision_id=Subquery(decision.values("pk")[:1]),
+            decision_category=Subquery(decision.values("category")[:1]),
+            decision_reason=Subquery(decision.values("reason")[:1]),
         )
         .order_by("-created_at", "-id")
     )

@@ -36,6 +36,7 @@ def change_state(
     held_reason: str | None = None,
     batch: uuid.UUID | None = None,
     undoes: CommentEvent | None = None,
+    category: str = "",
 ) -> CommentEvent | None:
     """Move `comment` to `to_state`, recording who (None: the site, with its `rule`), from,
     to and why.
@@ -51,7 +52,9 @@ def change_state(
     """
     if to_state not in State.values:
         raise CommentError(f"Unknown state: {to_state!r}.", code="state")
-    if to_state == State.REMOVED and not (reason or "").strip():
+    if category and category not in CommentEvent.Reason.values:
+        raise CommentError(f"Unknown reason: {category!r}.", code="reason", field="category")
+    if to_state == State.REMOVED and not (reason or "").strip() and not category:
         raise CommentError("Say why the comment is removed.", code="reason", field="reason")
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -76,6 +79,7 @@ def change_state(
             rule=rule,
             batch=batch,
             undoes=undoes,
+            category=category,
         )
         changed(locked)
     comment.state = to_state
@@ -125,6 +129,21 @@ def set_featured(
     return event
 
 
+def note(*, comment: Comment, kind: str, actor, reason: str = "") -> CommentEvent:
+    """Record a step that leaves the state as it is (a second look asked for, or a decision
+    upheld) in the comment's history, as the moderator's hook asks."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        return record(
+            locked,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=actor,
+            reason=(reason or "").strip(),
+            kind=kind,
+        )
+
+
 def conflict(comment: Comment, *, kinds: tuple[str, ...] = (CommentEvent.Kind.STATE,)) -> Conflict:
     """What happened to `comment` since it was seen: its last event of `kinds` (by default
     its last change of state; the last featuring when featuring was what changed)."""
@@ -161,6 +180,7 @@ def record(
     rule: str = "",
     batch: uuid.UUID | None = None,
     undoes: CommentEvent | None = None,
+    category: str = "",
 ) -> CommentEvent:
     first_approval = (
         to_state == State.APPROVED
@@ -177,6 +197,7 @@ def record(
         rule=rule,
         batch=batch,
         undoes=undoes,
+        category=category,
     )
     if first_approval:
         # Only once the comment is public, and only once; tasks that exist only if this

@@ -31,7 +31,7 @@ from .errors import CommentError
 from .forms import CommentBodyForm, ReportForm, body_help
 from .handlers import DRAFT_SESSION_MARK, DRAFT_SESSION_SECONDS
 from .handlers import DRAFTS as _DRAFTS
-from .models import Comment, Follow
+from .models import Comment, CommentEvent, Follow
 from .moderator import Sanction, moderator
 from .targets import CommentTarget, DiscussionStatus, target_model
 
@@ -685,4 +685,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
         for comment in page.object_list
     ]
+    # The reasons for a moderator's decision, and where the author reads them in full.
+    labels = dict(CommentEvent.Reason.choices)
+    hook = moderator()
+    for node in nodes:
+        comment = node.comment
+        comment.decision_label = labels.get(comment.decision_category or "", "")
+        comment.decision_url = hook.decision_url(comment.decision_id) if comment.decision_id else ""
     return render(request, "comments/mine.html", {"page": page, "nodes": nodes})

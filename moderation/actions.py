@@ -9,6 +9,10 @@ Each action takes the state the moderator saw (`expected_state`, from the page).
 comment moved on in the meantime, nothing changes and `CommentError` tells them what
 happened (`comments.errors.Conflict`); see `comments.states.change_state`.
 
+Rejecting and removing take a reason from the list (`CommentEvent.Reason`, one for a whole
+bulk action) and optional words; marking as spam is its own reason. Each such decision
+sends its author a statement of reasons once it commits (`moderation.statements`).
+
 One action, on one comment or many, is one batch of events: `undo_last_action` reverts
 the moderator's latest batch, through the same services, recording the undo as events
 that point at what they revert.
@@ -24,8 +28,12 @@ from comments import reports, states
 from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 
+from . import statements
+from .models import SecondLook
+
 State = Comment.State
 Kind = CommentEvent.Kind
+Reason = CommentEvent.Reason
 MODERATE_PERMISSION = "comments.change_comment"
 REASON_MAX_LENGTH = 1000
 
@@ -38,7 +46,9 @@ class Action:
     to_state: str | None  # None: the state stays (feature, unfeature)
     from_states: frozenset[str]
     key: str = ""  # the queue page's keyboard shortcut
+    # A reason from the list (CommentEvent.Reason) is required: its author is told why.
     needs_reason: bool = False
+    category: str = ""  # the reason the action itself gives (spam), when it needs none
 
 
 APPROVE, REJECT, SPAM, REMOVE, RESTORE, FEATURE, UNFEATURE = (
@@ -57,8 +67,8 @@ ACTIONS: dict[str, Action] = {
     for a in (
         # Approving a published comment that readers reported keeps it: reports dismissed.
         Action(APPROVE, "Approve", "approved", State.APPROVED, _LIVE, key="a"),
-        Action(REJECT, "Reject", "rejected", State.REJECTED, _LIVE, key="r"),
-        Action(SPAM, "Spam", "marked as spam", State.SPAM, _LIVE, key="s"),
+        Action(REJECT, "Reject", "rejected", State.REJECTED, _LIVE, key="r", needs_reason=True),
+        Action(SPAM, "Spam", "marked as spam", State.SPAM, _LIVE, key="s", category=Reason.SPAM),
         Action(REMOVE, "Remove", "removed", State.REMOVED, _LIVE, needs_reason=True),
         Action(RESTORE, "Restore", "restored", State.APPROVED, _GONE),
         Action(FEATURE, "Feature", "featured", None, frozenset({State.APPROVED}), key="f"),
@@ -100,6 +110,19 @@ def clean_reason(reason: str | None) -> str:
     return reason
 
 
+def clean_category(category: str | None, *, required: bool, what: str = "rejected") -> str:
+    category = (category or "").strip()
+    if category and category not in Reason.values:
+        raise CommentError("Choose a reason from the list.", code="reason", field="category")
+    if required and not category:
+        raise CommentError(
+            f"Choose why the comment is {what}: its author will be told.",
+            code="reason",
+            field="category",
+        )
+    return category
+
+
 def moderate(
     *,
     comment: Comment,
@@ -107,6 +130,7 @@ def moderate(
     moderator,
     expected_state: str | None = None,
     reason: str = "",
+    category: str = "",
     batch: uuid.UUID | None = None,
 ) -> CommentEvent:
     """Apply `action` to `comment` for `moderator`; return the recorded event.
@@ -119,10 +143,7 @@ def moderate(
     if spec is None:
         raise CommentError(f"Unknown action: {action!r}.", code="action")
     reason = clean_reason(reason)
-    if spec.needs_reason and not reason:
-        raise CommentError(
-            "Say why the comment is removed; its author will see it.", code="reason", field="reason"
-        )
+    category = spec.category or clean_category(category, required=spec.needs_reason, what=spec.done)
     batch = batch or uuid.uuid4()
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -161,9 +182,11 @@ def moderate(
                 reason=reason,
                 expected_state=locked.state,
                 batch=batch,
+                category=category if spec.to_state in statements.DECISION_STATES else "",
             )
             # A decision on the comment deals with what readers reported.
             reports.resolve_reports(locked, event)
+            statements.announce(event)
     comment.state = locked.state
     comment.is_featured, comment.featured_at = locked.is_featured, locked.featured_at
     return event
@@ -176,10 +199,18 @@ def set_state(
     moderator,
     expected_state: str | None = None,
     reason: str = "",
+    category: str = "",
 ) -> CommentEvent | None:
     """Any change of state a moderator makes by choosing the state (the admin's form)."""
     check_moderator(moderator)
     reason = clean_reason(reason)
+    if to_state == State.SPAM:
+        category = Reason.SPAM
+    elif to_state in statements.DECISION_STATES:
+        what = Comment.State(to_state).label.lower()
+        category = clean_category(category, required=True, what=what)
+    else:
+        category = ""
     with transaction.atomic():
         event = states.change_state(
             comment=comment,
@@ -188,9 +219,11 @@ def set_state(
             reason=reason,
             expected_state=expected_state,
             batch=uuid.uuid4(),
+            category=category,
         )
         if event is not None:
             reports.resolve_reports(comment, event)
+            statements.announce(event)
     return event
 
 
@@ -201,7 +234,9 @@ class BulkResult:
     batch: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-def moderate_many(*, comments, action: str, moderator, reason: str = "") -> BulkResult:
+def moderate_many(
+    *, comments, action: str, moderator, reason: str = "", category: str = ""
+) -> BulkResult:
     """Apply `action` to each comment that it applies to; say why for the others.
 
     One batch: `undo_last_action` reverts it whole. Each comment is its own transaction,
@@ -216,6 +251,7 @@ def moderate_many(*, comments, action: str, moderator, reason: str = "") -> Bulk
                 action=action,
                 moderator=moderator,
                 reason=reason,
+                category=category,
                 batch=result.batch,
             )
         except CommentError as error:
@@ -310,6 +346,9 @@ def undo_last_action(*, moderator) -> UndoResult:
 
 
 def _undo(event: CommentEvent, *, moderator, batch: uuid.UUID) -> None:
+    if SecondLook.objects.filter(outcome_event=event).exists():
+        # The author was told the outcome; a new decision is a new one, with its reasons.
+        raise CommentError("a second look's outcome is final.", code="conflict")
     comment = event.comment
     reason = f"Undo of {_undo_name(event)} by {moderator.public_name}."
     if event.kind in (Kind.FEATURE, Kind.UNFEATURE):

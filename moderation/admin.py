@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.formats import date_format
@@ -26,8 +27,8 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent, CommentRevision, Report
 from core.redirects import safe_next
 
-from . import actions, queues, sanctions
-from .models import BlockedEmailDomain, BlockedTerm, Sanction
+from . import actions, queues, sanctions, statements
+from .models import BlockedEmailDomain, BlockedTerm, Sanction, SecondLook
 
 State = Comment.State
 BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -37,11 +38,18 @@ BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
 class CommentAdminForm(forms.ModelForm):
+    category = forms.ChoiceField(
+        label="Reason from the list",
+        required=False,
+        choices=[("", "—"), *CommentEvent.Reason.choices],
+        help_text="Required when rejecting or removing: its author is told.",
+    )
     reason = forms.CharField(
         label="Reason for the change of state",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Recorded in the comment's history. Required when removing a comment.",
+        help_text="Recorded in the comment's history; shown to its author with the reason "
+        "from the list when it is rejected or removed.",
     )
     # The state the moderator saw when the page was drawn: if it moved on since, the
     # change is refused and they are told who changed it and when.
@@ -68,10 +76,10 @@ class CommentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if (
             "state" in self.changed_data
-            and cleaned.get("state") == State.REMOVED
-            and not (cleaned.get("reason") or "").strip()
+            and cleaned.get("state") in (State.REJECTED, State.REMOVED)
+            and not cleaned.get("category")
         ):
-            self.add_error("reason", "Say why the comment is removed; its author will see it.")
+            self.add_error("category", "Choose a reason from the list; its author will be told.")
         seen = cleaned.get("seen_state")
         if "state" in self.changed_data and seen and seen != self.initial.get("state"):
             self.add_error(None, states.conflict(self.instance).message)
@@ -79,11 +87,20 @@ class CommentAdminForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
+    """One reason for every comment a bulk rejection or removal takes away."""
+
+    category = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason…"), *CommentEvent.Reason.choices],
+        help_text="Each author is told it.",
+        error_messages={"required": "Choose a reason: each author will be told it."},
+    )
     reason = forms.CharField(
-        label="Why are these comments removed?",
+        label="Your words (optional)",
+        required=False,
+        max_length=actions.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Recorded in each comment's history, and shown to its author.",
-        error_messages={"required": "Say why: each author will see the reason."},
     )
 
 
@@ -143,7 +160,7 @@ class CommentEventInline(_ReadOnlyInline):
 
     model = CommentEvent
     fk_name = "comment"
-    fields = readonly_fields = ("created_at", "who", "what", "reason", "undo_of")
+    fields = readonly_fields = ("created_at", "who", "what", "category", "reason", "undo_of")
     verbose_name = "event"
     verbose_name_plural = "Audit trail (every change, never editable)"
 
@@ -272,6 +289,7 @@ class CommentAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "state",
+                    "category",
                     "reason",
                     "seen_state",
                     "held_reason",
@@ -322,7 +340,7 @@ class CommentAdmin(admin.ModelAdmin):
         if self.has_change_permission(request, obj):
             return fieldsets
         # Read-only for editors: no form fields, only what the comment is.
-        form_only = ("reason", "seen_state")
+        form_only = ("category", "reason", "seen_state")
         return [
             (name, {**opts, "fields": [f for f in opts["fields"] if f not in form_only]})
             for name, opts in fieldsets
@@ -425,13 +443,16 @@ class CommentAdmin(admin.ModelAdmin):
                 moderator=request.user,
                 expected_state=form.cleaned_data.get("seen_state") or None,
                 reason=form.cleaned_data.get("reason", ""),
+                category=form.cleaned_data.get("category", ""),
             )
         except CommentError as error:
             messages.error(request, error.message)
 
     # Actions, on the list and on a comment's page --------------------------------------
 
-    def _act(self, request: HttpRequest, queryset, action: str, reason: str = "") -> None:
+    def _act(
+        self, request: HttpRequest, queryset, action: str, reason: str = "", category: str = ""
+    ) -> None:
         spec = actions.ACTIONS[action]
         try:
             result = actions.moderate_many(
@@ -439,6 +460,7 @@ class CommentAdmin(admin.ModelAdmin):
                 action=action,
                 moderator=request.user,
                 reason=reason,
+                category=category,
             )
         except CommentError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -458,9 +480,15 @@ class CommentAdmin(admin.ModelAdmin):
     def approve_selected(self, request: HttpRequest, queryset) -> None:
         self._act(request, queryset, actions.APPROVE)
 
-    @admin.action(description="Reject", permissions=["change"], location=BOTH)
-    def reject_selected(self, request: HttpRequest, queryset) -> None:
-        self._act(request, queryset, actions.REJECT)
+    @admin.action(description="Reject with a reason…", permissions=["change"], location=BOTH)
+    def reject_selected(self, request: HttpRequest, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            actions.REJECT,
+            title="Reject comments, with a reason",
+            what="Rejecting keeps the comments off the site; “Restore” publishes one.",
+        )
 
     @admin.action(description="Mark as spam", permissions=["change"], location=BOTH)
     def spam_selected(self, request: HttpRequest, queryset) -> None:
@@ -503,16 +531,48 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Remove with a reason…", permissions=["change"], location=BOTH)
     def remove_selected(self, request: HttpRequest, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._act(request, queryset, actions.REMOVE, reason=form.cleaned_data["reason"])
-            return None
-        return self._confirm_page(
+        return self._with_reason(
             request,
             queryset,
-            "admin/comments/comment/remove_reason.html",
-            form,
+            actions.REMOVE,
             title="Remove comments, with a reason",
+            what="Removing takes the comments off the site; “Restore” brings one back.",
+        )
+
+    def _with_reason(self, request: HttpRequest, queryset, action: str, *, title: str, what: str):
+        """A confirmation page with one reason for all (from the list, and words), and a
+        preview of the statement of reasons the first author would get."""
+        spec = actions.ACTIONS[action]
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid() and "preview" not in request.POST:
+            self._act(
+                request,
+                queryset,
+                action,
+                reason=form.cleaned_data["reason"],
+                category=form.cleaned_data["category"],
+            )
+            return None
+        comments = list(queryset.select_related("author", "target"))
+        preview_text = ""
+        if form.is_bound and form.is_valid() and comments:
+            statement = statements.preview(
+                comment=comments[0],
+                to_state=spec.to_state,
+                category=form.cleaned_data["category"],
+                words=actions.clean_reason(form.cleaned_data["reason"]),
+            )
+            context = statements.context(statement, opt_out_url="(a link to stop these emails)")
+            preview_text = render_to_string("moderation/email/statement_body.txt", context)
+        return self._confirm_page(
+            request,
+            comments,
+            "admin/comments/comment/decision_reason.html",
+            form,
+            title=title,
+            verb=spec.label,
+            what=what,
+            preview_text=preview_text,
         )
 
     @admin.action(
@@ -690,9 +750,10 @@ class _ListAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedTerm)
 class BlockedTermAdmin(_ListAdmin):
-    list_display = ("term", "is_active", "note", "created_at")
+    list_display = ("term", "action", "is_active", "note", "created_at")
+    list_filter = ("action", "is_active")
     search_fields = ("term", "note")
-    fields = ("term", "is_active", "note")
+    fields = ("term", "action", "is_active", "note")
 
 
 @admin.register(BlockedEmailDomain)
@@ -700,3 +761,49 @@ class BlockedEmailDomainAdmin(_ListAdmin):
     list_display = ("domain", "is_active", "note", "created_at")
     search_fields = ("domain", "note")
     fields = ("domain", "is_active", "note")
+
+
+@admin.register(SecondLook)
+class SecondLookAdmin(admin.ModelAdmin):
+    """The record of second looks: asked for by authors, decided from the queue page (the
+    "Second looks" queue) by a moderator other than the one who decided; nothing edited."""
+
+    list_display = ("comment", "requested_by", "requested_at", "first_moderator", "outcome_label")
+    list_filter = ("outcome",)
+    list_select_related = ("comment", "requested_by", "first_moderator", "decided_by")
+    readonly_fields = (
+        "comment",
+        "decision",
+        "requested_by",
+        "words",
+        "requested_at",
+        "first_moderator",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "decide",
+    )
+    fields = readonly_fields
+
+    @admin.display(description="Outcome")
+    def outcome_label(self, review: SecondLook) -> str:
+        return review.get_outcome_display()
+
+    @admin.display(description="Decide")
+    def decide(self, review: SecondLook) -> str:
+        return format_html(
+            '<a href="{}">Open in the moderation queue</a>',
+            reverse("moderation:item", args=[review.comment_id]),
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(actions.MODERATE_PERMISSION)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

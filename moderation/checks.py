@@ -32,7 +32,17 @@ def moderation_settings(app_configs, **kwargs) -> list[Error]:
         "COMMENTS_TRUSTED_AFTER",
         "COMMENTS_TRUST_WINDOW_DAYS",
         "COMMENTS_REPORT_THRESHOLD",
+        "COMMENTS_REPEAT_WINDOW_HOURS",
+        "COMMENTS_REPEAT_MIN_CHARS",
+        "COMMENTS_REPEAT_SCAN",
+        "COMMENTS_REJECTION_MIN_DECIDED",
+        "COMMENTS_REJECTION_WINDOW_DAYS",
+        "COMMENTS_REJECTION_RATE_PERCENT",
     ):
         if getattr(settings, name) < 0:
             errors.append(Error(f"{name} must be 0 or more.", id="comments.E003"))
+    if not 0 < settings.COMMENTS_REPEAT_SIMILARITY <= 1:
+        errors.append(
+            Error("COMMENTS_REPEAT_SIMILARITY must be above 0 and at most 1.", id="comments.E004")
+        )
     return errors

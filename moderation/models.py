@@ -10,10 +10,12 @@ The tables keep the names they had when these models lived in `comments`
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment, CommentEvent
 from core.text import fold, normalise_domain
 
 
@@ -82,11 +84,16 @@ class Sanction(models.Model):
 
 
 class BlockedTerm(models.Model):
-    """A word or phrase that holds a comment for review, matched as a whole word.
+    """A word or phrase matched as a whole word: a suspect term holds the comment for review,
+    a blocked one refuses the post (the reader is told which word, and keeps their text).
 
     Matching ignores case, accents, width and common look-alike letters (Cyrillic and
     Greek letters that look Latin, digits for letters): see `core.text.fold`.
     """
+
+    class Action(models.TextChoices):
+        HOLD = "hold", "Suspect: hold the comment for review"
+        REFUSE = "refuse", "Blocked: refuse the post"
 
     term = models.CharField(
         max_length=100,
@@ -97,6 +104,13 @@ class BlockedTerm(models.Model):
         "in use",
         default=True,
         help_text="Untick to stop holding comments for it. Terms are switched off, not deleted.",
+    )
+    action = models.CharField(
+        max_length=10,
+        choices=Action.choices,
+        default=Action.HOLD,
+        help_text="Hold: a moderator reads the comment first. Refuse: the reader is asked to "
+        "change it before it can be posted.",
     )
     note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -152,3 +166,92 @@ class BlockedEmailDomain(models.Model):
         if not domain or "." not in domain.strip(".") or any(ch.isspace() for ch in domain):
             raise ValidationError({"domain": "Enter a domain name such as example.com."})
         self.domain = domain
+
+
+class StatementOptOut(models.Model):
+    """A reader who asked for no more mail with the reasons for moderators' decisions on
+    their comments (the reasons stay on "Your comments" and on each decision's page)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="statement_opt_out"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "opt-out of statements of reasons"
+        verbose_name_plural = "opt-outs of statements of reasons"
+
+    def __str__(self) -> str:
+        return f"Reader {self.user_id}: no statements of reasons by mail"
+
+
+class SecondLook(models.Model):
+    """An author asking for a second look at a moderator's decision on their comment (once
+    per decision), decided by another moderator: upheld, or reversed (the comment published
+    again). Each step is a `CommentEvent` too, so the audit trail tells it whole."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision upheld"
+        REVERSED = "reversed", "Decision reversed"
+
+    decision = models.OneToOneField(
+        CommentEvent,
+        on_delete=models.PROTECT,
+        related_name="second_look",
+        help_text="The moderator's decision the author asked about.",
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="second_looks")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    words = models.TextField(blank=True, help_text="What the author said.")
+    requested_at = models.DateTimeField(default=timezone.now)
+    request_event = models.ForeignKey(
+        CommentEvent, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    first_moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who made the decision; they may not decide the second look.",
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome_event = models.ForeignKey(
+        CommentEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["outcome", "requested_at"], name="second_look_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("first_moderator")),
+                name="second_look_by_another_moderator",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="", decided_by__isnull=True)
+                | (~Q(outcome="") & Q(decided_by__isnull=False)),
+                name="second_look_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Second look at comment {self.comment_id} ({self.get_outcome_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:statement", args=[self.decision_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == self.Outcome.OPEN

@@ -13,10 +13,12 @@ Whatever the number of comments shown, a page costs the same queries:
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from comments.models import Comment, Report
+from comments.models import Comment, CommentEvent, Report
+
+from .models import SecondLook
 
 State = Comment.State
 
@@ -24,6 +26,12 @@ State = Comment.State
 def _open_reported() -> Q:
     open_reports = Report.objects.filter(resolution__isnull=True).values("comment_id")
     return Q(pk__in=open_reports, state__in=(State.APPROVED, State.PENDING))
+
+
+def _open_second_look() -> Q:
+    # Open, and about the decision the comment still stands under (not one undone since).
+    waiting = SecondLook.objects.filter(outcome="", comment__state=F("decision__to_state"))
+    return Q(pk__in=waiting.values("comment_id"))
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ QUEUES: dict[str, Queue] = {
         # Waiting ones oldest first: the queue is cleared in the order comments came in.
         Queue("pending", "Pending", Q(state=State.PENDING), ("created_at", "id")),
         Queue("reported", "Reported", _open_reported(), ("-open_report_count", "created_at", "id")),
+        # Authors asking for a second look at a decision: decided by another moderator.
+        Queue("second_look", "Second looks", _open_second_look(), ("created_at", "id")),
         Queue("published", "Published", Q(state=State.APPROVED), ("-created_at", "-id")),
         Queue(
             "featured",
@@ -104,11 +114,23 @@ def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Commen
     """Comments with what a moderator reads beside each: author and history, piece, the
     comment it answers, open reports. A constant number of queries for any page of it."""
     queryset = Comment.objects.all() if queryset is None else queryset
+    open_review = SecondLook.objects.filter(comment=OuterRef("pk"), outcome="").order_by("-id")
+    decided = CommentEvent.objects.filter(comment=OuterRef("pk"), kind="state").exclude(category="")
+    decided = decided.order_by("-created_at", "-id")
     return with_report_count(
         queryset.select_related("author", "target", "in_reply_to__author").annotate(
             author_published=_authors(State.APPROVED),
             author_rejected=_authors(State.REJECTED),
             author_spam=_authors(State.SPAM),
+            # An open second look, what the author said, and who may not decide it.
+            open_review_id=Subquery(open_review.values("pk")[:1]),
+            open_review_words=Subquery(open_review.values("words")[:1]),
+            open_review_first=Subquery(open_review.values("first_moderator_id")[:1]),
+            open_review_category=Subquery(open_review.values("decision__category")[:1]),
+            open_review_reason=Subquery(open_review.values("decision__reason")[:1]),
+            # The reason the author was given for the latest rejection or removal.
+            decided_category=Subquery(decided.values("category")[:1]),
+            decided_reason=Subquery(decided.values("reason")[:1]),
         )
     ).prefetch_related(
         Prefetch(

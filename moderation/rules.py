@@ -7,13 +7,21 @@ and until when. The last rule, the piece's policy, always decides, so `decide` a
 
 1. A suspended or banned author is refused, told why and until when.
 2. The honeypot field (invisible to people) was filled in: spam.
-3. A blocked term, as a whole word, after folding case, accents and look-alikes: held.
+3. A term on the list, as a whole word, after folding case, accents and look-alikes: a
+   blocked term refuses the post (the reader is told which and keeps their text), a
+   suspect term holds it.
 4. More than COMMENTS_MAX_LINKS links: held.
-5. An author whose email domain is on the blocklist: held.
-6. One of the author's first COMMENTS_HOLD_FIRST_N comments: held.
-7. A trusted author (COMMENTS_TRUSTED_AFTER published comments, none rejected, spam or
+5. An author whose email domain is on the blocklist (disposable addresses): held.
+6. An author whose address is an alias of another account's (the same mailbox once a
+   "+tag" is dropped, and dots for Gmail): held.
+7. A repeat: the same or nearly the same text as a comment by another reader, or on
+   another piece, in the last COMMENTS_REPEAT_WINDOW_HOURS: held, naming the other copy.
+8. An author whose recent comments were mostly turned down (COMMENTS_REJECTION_*): back to
+   pre-moderation, held.
+9. One of the author's first COMMENTS_HOLD_FIRST_N comments: held.
+10. A trusted author (COMMENTS_TRUSTED_AFTER published comments, none rejected, spam or
    removed in the last COMMENTS_TRUST_WINDOW_DAYS): published.
-8. The piece's policy (its own, or COMMENTS_DEFAULT_POLICY): pre-moderate holds every
+11. The piece's policy (its own, or COMMENTS_DEFAULT_POLICY): pre-moderate holds every
    comment, first-time holds authors with no published comment, post-moderate publishes.
 
 The decision is recorded on the comment's first `CommentEvent` (actor: none, `rule`: the
@@ -28,8 +36,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Lower, Replace
+from django.urls import reverse
 
-from comments.errors import Sanctioned
+from comments.errors import CommentError, Sanctioned
 from comments.models import Comment
 from comments.moderator import Decision, Moderator, Submission
 from comments.targets import CommentTarget
@@ -73,7 +85,7 @@ def _term_pattern(term: str) -> str:
     return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
 
 
-def find_blocked_term(text: str, terms: list[str]) -> str | None:
+def find_blocked_term(text: str, terms) -> str | None:
     """The first of `terms` that `text` contains as whole words, as the term was written."""
     folded = fold(text)
     for term in terms:
@@ -120,10 +132,20 @@ def honeypot(s: Submission) -> Decision | None:
 
 
 def blocked_term(s: Submission) -> Decision | None:
-    terms = list(BlockedTerm.objects.filter(is_active=True).values_list("term", flat=True))
-    term = find_blocked_term(s.body, terms) if terms else None
+    listed = list(BlockedTerm.objects.filter(is_active=True).values_list("term", "action"))
+    refused = [term for term, action in listed if action == BlockedTerm.Action.REFUSE]
+    term = find_blocked_term(s.body, refused) if refused else None
     if term is not None:
-        return Decision(State.PENDING, f"Held: contains blocked term “{term}”", "blocked_term")
+        raise CommentError(
+            f"Your comment contains “{term}”, which this site does not accept. Change it and "
+            "post again: your text is kept below.",
+            code="blocked_term",
+            field="body",
+        )
+    suspect = [term for term, action in listed if action == BlockedTerm.Action.HOLD]
+    term = find_blocked_term(s.body, suspect) if suspect else None
+    if term is not None:
+        return Decision(State.PENDING, f"Held: contains suspect term “{term}”", "suspect_term")
     return None
 
 
@@ -149,6 +171,138 @@ def blocked_email_domain(s: Submission) -> Decision | None:
             State.PENDING, f"Held: email domain “{blocked}” is on the blocklist", "email_domain"
         )
     return None
+
+
+# Aliased addresses ---------------------------------------------------------------------
+
+# Mail services that ignore dots in the part before the @.
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(email: str) -> tuple[str, str] | None:
+    """(local part without its "+tag", domain), both lower case, dots dropped from the local
+    part for DOTLESS_DOMAINS: two addresses with the same mailbox reach the same person."""
+    local, at, domain = (email or "").strip().lower().rpartition("@")
+    if not at or not local or not domain:
+        return None
+    local = local.partition("+")[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+    return local, domain
+
+
+def aliased_email(s: Submission) -> Decision | None:
+    box = mailbox(getattr(s.author, "email", ""))
+    if box is None:
+        return None
+    local, domain = box
+    address = Lower("email")
+    if domain in DOTLESS_DOMAINS:
+        address = Replace(address, Value("."), Value(""))
+        domain_key = domain.replace(".", "")
+    else:
+        domain_key = domain
+    # One query over the accounts' addresses, folded as `mailbox` folds them.
+    others = (
+        get_user_model()
+        .objects.exclude(pk=s.author.pk)
+        .annotate(mailbox_key=address)
+        .filter(
+            Q(mailbox_key=f"{local}@{domain_key}")
+            | Q(mailbox_key__startswith=f"{local}+", mailbox_key__endswith=f"@{domain_key}")
+        )
+    )
+    if others.exists():
+        return Decision(
+            State.PENDING,
+            "Held: the email address reaches the same mailbox as another account’s",
+            "aliased_email",
+        )
+    return None
+
+
+# Repeat posts --------------------------------------------------------------------------
+
+SHINGLE = 3  # words
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as repeats compare them: folded (case, accents, look-alikes),
+    without punctuation or spacing."""
+    return re.findall(r"\w+", fold(text))
+
+
+def shingles(words: list[str]) -> set[tuple[str, ...]]:
+    if len(words) <= SHINGLE:
+        return {tuple(words)}
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def similarity(a: set, b: set) -> float:
+    """Jaccard: the share of shingles the two texts have in common."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def find_repeat(s: Submission) -> tuple[int, str, float] | None:
+    """(comment id, its piece's title, similarity) of the recent comment by another reader,
+    or on another piece, most like `s`; None when none is alike enough."""
+    words = words_of(s.body)
+    if len("".join(words)) < settings.COMMENTS_REPEAT_MIN_CHARS:
+        return None
+    mine = shingles(words)
+    since = s.now - timedelta(hours=settings.COMMENTS_REPEAT_WINDOW_HOURS)
+    # The newest first, bounded (the created_at index): a scan of a few hundred short texts.
+    recent = (
+        Comment.objects.filter(created_at__gte=since)
+        .exclude(state=State.WITHDRAWN)
+        .exclude(author_id=s.author.pk, target_id=s.target.pk)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "body", "target__title")[: settings.COMMENTS_REPEAT_SCAN]
+    )
+    best = None
+    for pk, body, title in recent:
+        score = similarity(mine, shingles(words_of(body)))
+        if score >= settings.COMMENTS_REPEAT_SIMILARITY and (best is None or score > best[2]):
+            best = (pk, title, score)
+            if score == 1.0:
+                break
+    return best
+
+
+def repeat_post(s: Submission) -> Decision | None:
+    found = find_repeat(s)
+    if found is None:
+        return None
+    pk, title, score = found
+    alike = "the same text as" if score == 1.0 else f"{score:.0%} the same as"
+    return Decision(
+        State.PENDING, f"Held: repeat post, {alike} comment #{pk} on “{title}”", "repeat"
+    )
+
+
+# Rejection rate ------------------------------------------------------------------------
+
+
+def rejection_rate(s: Submission) -> Decision | None:
+    needed = settings.COMMENTS_REJECTION_MIN_DECIDED
+    if needed <= 0:
+        return None
+    days = settings.COMMENTS_REJECTION_WINDOW_DAYS
+    tally = Comment.objects.filter(
+        author_id=s.author.pk,
+        created_at__gte=s.now - timedelta(days=days),
+        state__in=(State.APPROVED, *NEGATIVE_STATES),
+    ).aggregate(decided=Count("pk"), negative=Count("pk", filter=Q(state__in=NEGATIVE_STATES)))
+    decided, negative = tally["decided"], tally["negative"]
+    limit = settings.COMMENTS_REJECTION_RATE_PERCENT
+    if decided < needed or negative * 100 < limit * decided:
+        return None
+    return Decision(
+        State.PENDING,
+        f"Held: pre-moderated, {negative} of this reader’s {decided} decided comments in "
+        f"{days} days were rejected, spam or removed (limit {limit}%)",
+        "rejection_rate",
+    )
 
 
 def first_comments(s: Submission) -> Decision | None:
@@ -214,6 +368,9 @@ RULES: list[Callable[[Submission], Decision | None]] = [
     blocked_term,
     too_many_links,
     blocked_email_domain,
+    aliased_email,
+    repeat_post,
+    rejection_rate,
     first_comments,
     trusted_author,
     article_policy,
@@ -238,3 +395,6 @@ class SiteModerator(Moderator):
 
     def sanction(self, user, *, now: datetime | None = None) -> Sanction | None:
         return active_sanction(user, now)
+
+    def decision_url(self, event_id: int) -> str:
+        return reverse("moderation:statement", args=[event_id])

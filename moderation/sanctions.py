@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.errors import CommentError
-from comments.models import Comment
+from comments.models import Comment, CommentEvent
 
 from .actions import REJECT, check_moderator, clean_reason, moderate_many
 from .models import Sanction
@@ -60,6 +60,7 @@ def _sanction(
                 comments=waiting,
                 action=REJECT,
                 moderator=moderator,
+                category=CommentEvent.Reason.OTHER,
                 reason=f"Rejected with the author’s {sanction.get_kind_display().lower()}: "
                 f"{reason}",
             )

@@ -10,4 +10,10 @@ urlpatterns = [
     path("undo/", views.undo, name="undo"),
     path("<int:pk>/", views.item, name="item"),
     path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
+    path("decisions/<int:event_id>/", views.statement, name="statement"),
+    path("decisions/<int:event_id>/second-look/", views.ask, name="ask"),
+    path("decisions/mail/", views.statement_mail, name="statement_mail"),
+    path("second-looks/<int:pk>/decide/", views.decide_review, name="decide_review"),
+    path("statements/stop/<str:token>/", views.opt_out, name="statements_opt_out"),
 ]

@@ -14,19 +14,22 @@ in the admin.
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments.errors import CommentError
-from comments.models import Comment
+from comments.models import Comment, CommentEvent
 from core.redirects import safe_next
 
-from . import actions, queues
+from . import actions, queues, reviews, statements
+from .models import SecondLook
 
 PER_PAGE = 20
 
@@ -44,6 +47,21 @@ class Item:
     comment: Comment
     actions: list[actions.Action]
     reasons: list[tuple[str, int]]
+    categories = CommentEvent.Reason.choices
+
+    @property
+    def decided_category(self) -> str:
+        """The reason from the list its author was given, while the comment is gone."""
+        if self.comment.state not in statements.DECISION_STATES:
+            return ""
+        labels = dict(CommentEvent.Reason.choices)
+        return labels.get(getattr(self.comment, "decided_category", None) or "", "")
+
+    @property
+    def review_category(self) -> str:
+        """The reason from the list of the decision an open second look is about."""
+        labels = dict(CommentEvent.Reason.choices)
+        return labels.get(getattr(self.comment, "open_review_category", None) or "", "")
 
     @classmethod
     def of(cls, comment: Comment) -> "Item":
@@ -204,6 +222,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             moderator=request.user,
             expected_state=request.POST.get("state") or None,
             reason=request.POST.get("reason", ""),
+            category=request.POST.get("category", ""),
         )
     except CommentError as error:
         ok, message = False, error.message
@@ -238,3 +257,143 @@ def undo(request: HttpRequest) -> HttpResponse:
         return JsonResponse(answer, status=200 if ok else 409)
     (messages.success if ok else messages.warning)(request, message)
     return redirect(back)
+
+
+# Statements of reasons and second looks ------------------------------------------------
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statement of reasons its author would get, before the moderator decides; the
+    same form, to decide from here. Nothing changes."""
+    comment = get_object_or_404(Comment.objects.select_related("author", "target"), pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    spec = actions.ACTIONS.get(data.get("action", ""))
+    if spec is None or spec.to_state not in statements.DECISION_STATES:
+        raise Http404
+    category = spec.category or data.get("category", "")
+    error = ""
+    if category not in CommentEvent.Reason.values:
+        error = f"Choose why the comment is {spec.done}: its author will be told."
+    statement = statements.preview(
+        comment=comment,
+        to_state=spec.to_state,
+        category=category,
+        words=actions.clean_reason(data.get("reason", "")[: actions.REASON_MAX_LENGTH]),
+    )
+    context = statements.context(statement, opt_out_url="(a link to stop these emails)")
+    context["statement_text"] = render_to_string("moderation/email/statement_body.txt", context)
+    tabs = _tabs(None, one=False)
+    return render(
+        request,
+        "moderation/preview.html",
+        {
+            **context,
+            "tabs": tabs,
+            "moderation_waiting": _waiting(tabs),
+            "action": spec,
+            "error": error,
+            "reason": data.get("reason", ""),
+            "categories": CommentEvent.Reason.choices,
+            "next_url": safe_next(request, reverse("moderation:queue")),
+        },
+    )
+
+
+def _decision_for(request: HttpRequest, event_id: int) -> CommentEvent:
+    """A decision on the signed-in reader's own comment (moderators may read any)."""
+    event = get_object_or_404(
+        CommentEvent.objects.select_related("comment__target", "comment__author", "actor"),
+        pk=event_id,
+    )
+    mine = event.comment.author_id == request.user.pk
+    if not statements.is_statement_decision(event) or not (
+        mine or request.user.has_perm(actions.MODERATE_PERMISSION)
+    ):
+        raise Http404
+    return event
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def statement(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The statement of reasons for one decision, and the way to ask for a second look."""
+    event = _decision_for(request, event_id)
+    review = SecondLook.objects.filter(decision=event).select_related("outcome_event").first()
+    context = statements.context(statements.of_event(event), opt_out_url="")
+    return render(
+        request,
+        "moderation/statement.html",
+        {
+            **context,
+            "statement_text": render_to_string("moderation/email/statement_body.txt", context),
+            "event": event,
+            "review": review,
+            "can_ask": review is None and reviews.can_ask(event, request.user),
+            "opted_out": statements.opted_out(request.user),
+            "is_author": event.comment.author_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def ask(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _decision_for(request, event_id)
+    try:
+        reviews.ask_for_second_look(
+            event=event, author=request.user, words=request.POST.get("words", "")
+        )
+    except CommentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "Asked. Another moderator will look at it again; you will be told by email."
+        )
+    return redirect("moderation:statement", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def statement_mail(request: HttpRequest) -> HttpResponse:
+    """Signed in: mail with the reasons for decisions, on or off."""
+    statements.set_opted_out(user=request.user, opted_out=request.POST.get("mail") != "on")
+    messages.success(request, "Saved.")
+    return redirect(safe_next(request, reverse("comments:mine")))
+
+
+@moderator_required
+@require_POST
+def decide_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(SecondLook, pk=pk)
+    back = safe_next(request, reverse("moderation:item", args=[review.comment_id]))
+    try:
+        decided = reviews.decide_second_look(
+            review=review,
+            moderator=request.user,
+            uphold=request.POST.get("outcome") != "reverse",
+            words=request.POST.get("reason", ""),
+        )
+    except CommentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Second look: {decided.get_outcome_display().lower()}.")
+    return redirect(back)
+
+
+@csrf_exempt  # mail apps post here in one click (RFC 8058); the signed token is the proof
+@require_http_methods(["GET", "HEAD", "POST"])
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from a statement's mail, without signing in: no more of these mails. GET
+    asks (mail scanners follow links); POST, from the page or the mail client
+    (List-Unsubscribe-Post), does it."""
+    user_id = statements.read_opt_out_token(token)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        return render(request, "moderation/opt_out.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        statements.set_opted_out(user=user, opted_out=True)
+        done = True
+    return render(request, "moderation/opt_out.html", {"done": done, "token": token})

@@ -351,6 +351,21 @@ COMMENTS_HOLD_FIRST_N = env_int("COMMENTS_HOLD_FIRST_N", 1)  # a reader's first 
 # spam or removed in the window. 0: nobody is trusted by count.
 COMMENTS_TRUSTED_AFTER = env_int("COMMENTS_TRUSTED_AFTER", 3)
 COMMENTS_TRUST_WINDOW_DAYS = env_int("COMMENTS_TRUST_WINDOW_DAYS", 30)
+# Repeat posts: a comment whose text is the same as, or nearly the same as (this share of
+# its three-word shingles in common, Jaccard; 1.0: only the same text), one posted by another
+# reader, or on another piece, in the last COMMENTS_REPEAT_WINDOW_HOURS: held. Texts shorter
+# than COMMENTS_REPEAT_MIN_CHARS (after folding case, spaces and punctuation: "I agree!")
+# are never repeats; at most COMMENTS_REPEAT_SCAN recent comments are compared.
+COMMENTS_REPEAT_SIMILARITY = float(os.environ.get("COMMENTS_REPEAT_SIMILARITY", "0.6"))
+COMMENTS_REPEAT_WINDOW_HOURS = env_int("COMMENTS_REPEAT_WINDOW_HOURS", 72)
+COMMENTS_REPEAT_MIN_CHARS = env_int("COMMENTS_REPEAT_MIN_CHARS", 40)
+COMMENTS_REPEAT_SCAN = env_int("COMMENTS_REPEAT_SCAN", 500)
+# Back to pre-moderation: a reader with at least COMMENTS_REJECTION_MIN_DECIDED comments
+# decided by moderators in the last COMMENTS_REJECTION_WINDOW_DAYS, of which at least
+# COMMENTS_REJECTION_RATE_PERCENT were rejected, spam or removed, has every comment held.
+COMMENTS_REJECTION_MIN_DECIDED = env_int("COMMENTS_REJECTION_MIN_DECIDED", 4)
+COMMENTS_REJECTION_WINDOW_DAYS = env_int("COMMENTS_REJECTION_WINDOW_DAYS", 30)
+COMMENTS_REJECTION_RATE_PERCENT = env_int("COMMENTS_REJECTION_RATE_PERCENT", 50)
 # Open reports that hide a published comment until a moderator decides (0: never).
 COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
 # For pieces whose editors leave "Site default": pre_moderate | first_time | post_moderate.

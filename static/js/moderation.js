@@ -146,6 +146,10 @@
     if (!form.matches("[data-mod-form]")) {
       return;
     }
+    // A preview is a page of its own: the browser goes there.
+    if (event.submitter && event.submitter.hasAttribute("data-mod-preview")) {
+      return;
+    }
     event.preventDefault();
     var item = form.closest("[data-mod-item]");
     var index = item ? items().indexOf(item) : -1;

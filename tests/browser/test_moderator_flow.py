@@ -130,7 +130,11 @@ def test_moderator_works_the_queue_from_the_keyboard(browser_context, make_artic
     page.keyboard.press("a")  # approve it; the next one becomes current
     page.locator("#mod-status").filter(has_text=re.compile(r"\S")).wait_for()
     expect(page.locator(f"#mod-item-{second.pk}")).to_be_focused()
-    page.keyboard.press("r")  # reject the second
+    page.keyboard.press("r")  # reject the second: first, the reason its author is told
+    reason = page.locator(f"#mod-category-reject-{second.pk}")
+    expect(reason).to_be_focused()
+    reason.select_option("off_topic")
+    page.locator(f"#mod-item-{second.pk} [data-key=r]").click()
     page.locator(f"#mod-item-{second.pk} .mod-badge--rejected").wait_for()
     first.refresh_from_db()
     second.refresh_from_db()

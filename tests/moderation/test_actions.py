@@ -40,7 +40,12 @@ def test_each_action_changes_the_state_and_records_the_moderator(
     comment = request.getfixturevalue(start)
     before = comment.state
     event = actions.moderate(
-        comment=comment, action=action, moderator=moderator, expected_state=before, reason=reason
+        comment=comment,
+        action=action,
+        moderator=moderator,
+        expected_state=before,
+        reason=reason,
+        category="abuse",
     )
     comment.refresh_from_db()
     assert comment.state == end
@@ -58,7 +63,9 @@ def test_each_action_changes_the_state_and_records_the_moderator(
 @pytest.mark.parametrize("gone", [State.REJECTED, State.SPAM, State.REMOVED])
 def test_restore_publishes_again_and_is_recorded(gone, published, moderator):
     action = {State.REJECTED: "reject", State.SPAM: "spam", State.REMOVED: "remove"}[gone]
-    actions.moderate(comment=published, action=action, moderator=moderator, reason="Because.")
+    actions.moderate(
+        comment=published, action=action, moderator=moderator, reason="Because.", category="other"
+    )
     event = actions.moderate(
         comment=published, action="restore", moderator=moderator, expected_state=gone
     )
@@ -67,12 +74,29 @@ def test_restore_publishes_again_and_is_recorded(gone, published, moderator):
     assert (event.actor, event.from_state, event.to_state) == (moderator, gone, State.APPROVED)
 
 
-def test_removing_needs_a_reason(published, moderator):
-    with pytest.raises(CommentError, match="Say why") as caught:
-        actions.moderate(comment=published, action="remove", moderator=moderator, reason=" ")
-    assert caught.value.field == "reason"
+@pytest.mark.parametrize("action", ["reject", "remove"])
+@pytest.mark.parametrize("category", ["", "not-on-the-list"])
+def test_rejecting_or_removing_needs_a_reason_from_the_list(action, category, published, moderator):
+    with pytest.raises(CommentError, match="Choose") as caught:
+        actions.moderate(
+            comment=published,
+            action=action,
+            category=category,
+            moderator=moderator,
+            reason="Words alone are not enough.",
+        )
+    assert caught.value.field == "category"
     published.refresh_from_db()
     assert published.state == State.APPROVED
+
+
+def test_a_reason_from_the_list_with_optional_words_is_recorded(published, held, moderator):
+    removed = actions.moderate(
+        comment=published, action="remove", category="harassment", moderator=moderator
+    )
+    assert (removed.category, removed.reason) == ("harassment", "")
+    spam = actions.moderate(comment=held, action="spam", moderator=moderator, reason="Ads.")
+    assert (spam.category, spam.reason) == ("spam", "Ads.")  # spam says why by itself
 
 
 def test_feature_and_unfeature_are_recorded_without_a_change_of_state(published, moderator):
@@ -99,7 +123,7 @@ def test_only_published_comments_are_featured(held, moderator):
 
 
 def test_an_action_that_does_not_apply_says_what_happened(held, moderator):
-    actions.moderate(comment=held, action="reject", moderator=moderator)
+    actions.moderate(comment=held, action="reject", category="off_topic", moderator=moderator)
     with pytest.raises(CommentError, match=r"Already rejected by .* at \d\d:\d\d"):
         actions.moderate(comment=held, action="approve", moderator=moderator)
 
@@ -114,7 +138,9 @@ def test_readers_and_editors_cannot_use_the_service(held, reader, editor):
 def test_the_audit_trail_reads_the_whole_story(held, moderator, second_moderator):
     actions.moderate(comment=held, action="approve", moderator=moderator)
     actions.moderate(comment=held, action="feature", moderator=second_moderator)
-    actions.moderate(comment=held, action="remove", moderator=moderator, reason="Doxxing.")
+    actions.moderate(
+        comment=held, action="remove", category="off_topic", moderator=moderator, reason="Doxxing."
+    )
     trail = [
         (e.actor_name, e.kind, e.from_state, e.to_state, e.reason)
         for e in held.events.select_related("actor")
@@ -141,7 +167,7 @@ def test_bulk_actions_do_what_applies_and_say_why_not_for_the_rest(
 ):
     waiting = [post(make_user(), f"Waiting {n}.") for n in range(3)]
     result = actions.moderate_many(
-        comments=[*waiting, published], action="reject", moderator=moderator
+        comments=[*waiting, published], action="reject", category="off_topic", moderator=moderator
     )
     assert {c.pk for c in result.done} == {c.pk for c in [*waiting, published]}
     result = actions.moderate_many(
@@ -207,7 +233,13 @@ def test_undo_of_a_bulk_action_reverts_all_of_it(make_user, post, moderator):
 
 def test_undo_leaves_what_another_moderator_changed_since(held, moderator, second_moderator):
     actions.moderate(comment=held, action="approve", moderator=moderator)
-    actions.moderate(comment=held, action="remove", moderator=second_moderator, reason="No.")
+    actions.moderate(
+        comment=held,
+        action="remove",
+        category="off_topic",
+        moderator=second_moderator,
+        reason="No.",
+    )
     with pytest.raises(CommentError, match=r"can't be undone.*Already removed by Second Moderator"):
         actions.undo_last_action(moderator=moderator)
     held.refresh_from_db()
@@ -215,7 +247,13 @@ def test_undo_leaves_what_another_moderator_changed_since(held, moderator, secon
 
 
 def test_undo_of_a_removal_restores(published, moderator):
-    actions.moderate(comment=published, action="remove", moderator=moderator, reason="Rude.")
+    actions.moderate(
+        comment=published,
+        action="remove",
+        category="off_topic",
+        moderator=moderator,
+        reason="Rude.",
+    )
     actions.undo_last_action(moderator=moderator)
     published.refresh_from_db()
     assert published.state == State.APPROVED
@@ -235,7 +273,11 @@ def test_the_second_moderator_is_told_what_the_first_did(held, moderator, second
     stale = Comment.objects.get(pk=held.pk)
     with pytest.raises(CommentError) as caught:
         actions.moderate(
-            comment=stale, action="reject", moderator=moderator, expected_state=State.PENDING
+            comment=stale,
+            action="reject",
+            category="off_topic",
+            moderator=moderator,
+            expected_state=State.PENDING,
         )
     at = timezone.localtime(last_event(held).created_at).strftime("%H:%M")
     assert caught.value.message == f"Already approved by Second Moderator at {at}."
@@ -320,7 +362,7 @@ def test_undoing_a_decision_reopens_its_reports(settings, published, reporters, 
     settings.COMMENTS_REPORT_THRESHOLD = 2
     report(published, reporters[0])
     report(published, reporters[1])
-    actions.moderate(comment=published, action="reject", moderator=moderator)
+    actions.moderate(comment=published, action="reject", category="off_topic", moderator=moderator)
     assert not Report.objects.filter(resolution__isnull=True).exists()
     actions.undo_last_action(moderator=moderator)
     published.refresh_from_db()
@@ -425,7 +467,13 @@ def test_featured_comments_show_first_under_the_prompt(
 
 def test_a_featured_comment_that_leaves_is_no_pick(client, published, moderator, piece_url):
     actions.moderate(comment=published, action="feature", moderator=moderator)
-    actions.moderate(comment=published, action="remove", moderator=moderator, reason="Leak.")
+    actions.moderate(
+        comment=published,
+        action="remove",
+        category="off_topic",
+        moderator=moderator,
+        reason="Leak.",
+    )
     assert "Editors’ picks" not in client.get(piece_url).content.decode()
 
 
@@ -463,9 +511,15 @@ def test_services_set_featured_refuses_a_comment_not_featured(published, moderat
 def test_a_partly_undone_action_is_done_with(make_user, post, moderator, second_moderator):
     first, second = (post(make_user(), f"Waiting {n}.") for n in range(2))
     earlier = post(make_user(), "Decided earlier.")
-    actions.moderate(comment=earlier, action="reject", moderator=moderator)
+    actions.moderate(comment=earlier, action="reject", category="off_topic", moderator=moderator)
     actions.moderate_many(comments=[first, second], action="approve", moderator=moderator)
-    actions.moderate(comment=second, action="remove", moderator=second_moderator, reason="x")
+    actions.moderate(
+        comment=second,
+        action="remove",
+        category="off_topic",
+        moderator=second_moderator,
+        reason="x",
+    )
     result = actions.undo_last_action(moderator=moderator)
     assert [event.comment_id for event in result.undone] == [first.pk]
     assert [event.comment_id for event, _ in result.refused] == [second.pk]
@@ -478,9 +532,19 @@ def test_a_partly_undone_action_is_done_with(make_user, post, moderator, second_
 
 def test_a_reason_has_a_limit_and_is_kept_whole_below_it(published, moderator):
     with pytest.raises(CommentError, match="the limit is 1000") as caught:
-        actions.moderate(comment=published, action="remove", moderator=moderator, reason="x" * 1001)
+        actions.moderate(
+            comment=published,
+            action="remove",
+            category="off_topic",
+            moderator=moderator,
+            reason="x" * 1001,
+        )
     assert caught.value.field == "reason"
     event = actions.moderate(
-        comment=published, action="remove", moderator=moderator, reason="  Off\ntopic.  "
+        comment=published,
+        action="remove",
+        category="off_topic",
+        moderator=moderator,
+        reason="  Off\ntopic.  ",
     )
     assert event.reason == "Off topic."

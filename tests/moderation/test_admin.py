@@ -115,27 +115,44 @@ def test_one_by_one_from_the_comments_page(moderating, moderator, held, action, 
     url = reverse("admin:comments_comment_change", args=[held.pk])
     page = _html(moderating.get(url))
     assert 'name="CHANGE_FORM-action"' in page
-    response = moderating.post(url, {"CHANGE_FORM-action": action, ACTION_CHECKBOX_NAME: [held.pk]})
+    data = {"CHANGE_FORM-action": action, ACTION_CHECKBOX_NAME: [held.pk]}
+    if action == "reject_selected":  # asks for the reason first
+        data |= {"apply": "1", "category": "off_topic"}
+    response = moderating.post(url, data)
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.state == state
     assert held.events.last().actor == moderator
 
 
-def test_remove_asks_for_a_reason_first(moderating, moderator, published):
-    page = _act(moderating, "remove_selected", [published])
+@pytest.mark.parametrize(
+    ("action", "state"), [("remove_selected", State.REMOVED), ("reject_selected", State.REJECTED)]
+)
+def test_reject_and_remove_ask_for_a_reason_first_with_a_preview(
+    moderating, moderator, published, action, state
+):
+    page = _act(moderating, action, [published])
     assert page.status_code == 200
-    assert "Why are these comments removed?" in _html(page)
+    assert "Choose a reason…" in _html(page)
     published.refresh_from_db()
     assert published.state == State.APPROVED
-    empty = _act(moderating, "remove_selected", [published], apply="1", reason=" ")
-    assert "Say why" in _html(empty)
-    done = _act(moderating, "remove_selected", [published], apply="1", reason="Doxxing.")
+    empty = _act(moderating, action, [published], apply="1", reason="Words alone.")
+    assert "Choose a reason: each author will be told it." in _html(empty)
+    preview = _act(
+        moderating, action, [published], apply="1", category="hate", reason="Slur.", preview="1"
+    )
+    text = _html(preview)
+    assert "Preview: what Trusted Reader will be told" in text
+    assert "The reason: Hate." in text
+    assert "Slur." in text
+    published.refresh_from_db()
+    assert published.state == State.APPROVED  # a preview changes nothing
+    done = _act(moderating, action, [published], apply="1", category="hate", reason="Slur.")
     assert done.status_code == 302
     published.refresh_from_db()
-    assert published.state == State.REMOVED
+    assert published.state == state
     event = published.events.last()
-    assert (event.actor, event.reason) == (moderator, "Doxxing.")
+    assert (event.actor, event.category, event.reason) == (moderator, "hate", "Slur.")
 
 
 def test_restore_feature_and_unfeature(moderating, moderator, published):
@@ -157,7 +174,7 @@ def test_restore_feature_and_unfeature(moderating, moderator, published):
 
 
 def test_a_bulk_action_says_which_comments_it_left(moderating, held, published):
-    response = _act(moderating, "reject_selected", [held])
+    response = _act(moderating, "reject_selected", [held], apply="1", category="spam")
     again = _act(moderating, "approve_selected", [held, published])
     page = _html(moderating.get(again["Location"]))
     assert response.status_code == again.status_code == 302
@@ -222,12 +239,16 @@ def test_sanctions_are_listed_and_lifted_never_edited_or_deleted(moderating, mod
 
 def test_moderators_keep_the_blocked_terms_and_switch_them_off(moderating):
     add = reverse("admin:moderation_blockedterm_add")
-    assert moderating.post(add, {"term": "idiot", "is_active": "on"}).status_code == 302
+    data = {"term": "idiot", "action": "refuse", "is_active": "on"}
+    assert moderating.post(add, data).status_code == 302
     term = BlockedTerm.objects.get()
+    assert term.action == BlockedTerm.Action.REFUSE
     change = reverse("admin:moderation_blockedterm_change", args=[term.pk])
-    assert moderating.post(change, {"term": "idiot"}).status_code == 302  # unticked
+    data = {"term": "idiot", "action": "hold"}
+    assert moderating.post(change, data).status_code == 302  # unticked, suspect now
     term.refresh_from_db()
     assert not term.is_active
+    assert term.action == BlockedTerm.Action.HOLD
     delete = reverse("admin:moderation_blockedterm_delete", args=[term.pk])
     assert moderating.post(delete, {"post": "yes"}).status_code == 403
     domains = reverse("admin:moderation_blockedemaildomain_add")

@@ -72,3 +72,39 @@ def test_the_moved_models_keep_every_row_and_their_permissions(make_user, make_a
     moderator.save()
     moderator = type(moderator).objects.get(pk=moderator.pk)  # permissions read afresh
     assert moderator.has_perm("moderation.add_sanction")
+
+
+BEFORE_THE_REASONS = [("comments", "0009_published_index"), ("moderation", "0002_tables_renamed")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_terms_stay_suspect_and_earlier_decisions_keep_their_words(make_user, make_article):
+    """Issue 14: terms on the list before blocked terms could refuse still hold; removals
+    and rejections made before the reasons list keep their words, under "Other"."""
+    piece, reader, moderator = make_article(), make_user(), make_user()
+    old = _migrate(BEFORE_THE_REASONS).loader.project_state(BEFORE_THE_REASONS).apps
+    comment = old.get_model("comments", "Comment").objects.create(
+        target_id=piece.pk, author_id=reader.pk, body="Gone.", state="removed"
+    )
+    OldEvent = old.get_model("comments", "CommentEvent")
+    OldEvent.objects.create(comment=comment, to_state="pending", rule="first_comments")
+    OldEvent.objects.create(
+        comment=comment,
+        actor_id=moderator.pk,
+        from_state="pending",
+        to_state="removed",
+        reason="Doxxing.",
+    )
+    OldEvent.objects.create(
+        comment=comment, actor_id=moderator.pk, from_state="removed", to_state="spam"
+    )
+    old.get_model("moderation", "BlockedTerm").objects.create(term="scam")
+
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    assert list(BlockedTerm.objects.values_list("term", "action")) == [("scam", "hold")]
+    assert list(CommentEvent.objects.values_list("to_state", "category", "reason")) == [
+        ("pending", "", ""),
+        ("removed", "other", "Doxxing."),
+        ("spam", "spam", ""),
+    ]

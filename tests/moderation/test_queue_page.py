@@ -126,11 +126,12 @@ def test_buttons_work_without_javascript(moderating, moderator, held):
     assert "Comment by Curious Reader approved." in _text(moderating.get(response["Location"]))
 
 
-def test_remove_needs_a_reason_on_the_page_too(moderating, published):
+@pytest.mark.parametrize("action", ["remove", "reject"])
+def test_reject_and_remove_need_a_reason_on_the_page_too(moderating, published, action):
     response = moderating.post(
-        _act_url(published), {"action": "remove", "state": State.APPROVED, "reason": ""}
+        _act_url(published), {"action": action, "state": State.APPROVED, "reason": "Words."}
     )
-    assert "Say why" in _text(moderating.get(response["Location"]))
+    assert "Choose why the comment is" in _text(moderating.get(response["Location"]))
     published.refresh_from_db()
     assert published.state == State.APPROVED
 
@@ -194,7 +195,8 @@ def test_two_moderators_on_one_comment_the_second_is_told(moderator, second_mode
     assert "A first comment, held for review." in _text(second.get(QUEUE))
     status, body = _json(second, _act_url(held), {"action": "approve", "state": State.PENDING})
     assert (status, body["ok"]) == (200, True)
-    status, body = _json(first, _act_url(held), {"action": "reject", "state": State.PENDING})
+    data = {"action": "reject", "state": State.PENDING, "category": "spam"}
+    status, body = _json(first, _act_url(held), data)
     assert status == 409
     assert body["ok"] is False
     assert body["message"].startswith("Already approved by Second Moderator at ")

@@ -158,7 +158,7 @@ def test_the_form_has_the_honeypot_and_a_robot_filling_it_is_spam(
 def test_a_blocked_term_is_held_whatever_it_looks_like(body, trusted, post):
     BlockedTerm.objects.create(term="idiot")
     comment = post(trusted, body)
-    assert_decided(comment, State.PENDING, "blocked_term", "Held: contains blocked term “idiot”")
+    assert_decided(comment, State.PENDING, "suspect_term", "Held: contains suspect term “idiot”")
 
 
 @pytest.mark.parametrize("body", ["Idiotic policies.", "An idiotsavant?", "Fine words."])
@@ -171,7 +171,7 @@ def test_blocked_phrases_and_switched_off_terms(trusted, post):
     BlockedTerm.objects.create(term="buy  followers")
     BlockedTerm.objects.create(term="dolt", is_active=False)
     held = post(trusted, "Want to BUY\nfollowers cheap?")
-    assert held.held_reason == "Held: contains blocked term “buy  followers”"
+    assert held.held_reason == "Held: contains suspect term “buy  followers”"
     assert post(trusted, "You dolt.").state == State.APPROVED
 
 
@@ -375,7 +375,7 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
     # honeypot before blocked term, blocked term before links, links before domain …
     caught = posting.post_comment(target=piece, author=reader, body=body, honeypot="x")
     assert caught.comment.events.get().rule == "honeypot"
-    assert post(reader, body + " 1").events.get().rule == "blocked_term"
+    assert post(reader, body + " 1").events.get().rule == "suspect_term"
     assert post(reader, "https://x.example 2").events.get().rule == "links"
     assert post(reader, "plain 3").events.get().rule == "email_domain"
     BlockedEmailDomain.objects.update(is_active=False)
@@ -389,6 +389,9 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
         "blocked_term",
         "too_many_links",
         "blocked_email_domain",
+        "aliased_email",
+        "repeat_post",
+        "rejection_rate",
         "first_comments",
         "trusted_author",
         "article_policy",

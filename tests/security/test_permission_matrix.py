@@ -32,7 +32,7 @@ from comments import posting, states
 from comments.models import Comment
 from core.roles import EDITORS
 from faq.models import FaqItem
-from moderation import sanctions
+from moderation import actions, reviews, sanctions, statements
 from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +169,19 @@ MODERATION_ROWS = [
     ),
     Row("moderation:act", (302, 403, 403, 403, 403, 405, 405), args=("queued",)),
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
+    Row("moderation:preview", MODERATORS_ONLY, args=("queued",), query="action=reject"),
+    # A decision on the reader's comment: its author and moderators read it, nobody else.
+    Row("moderation:statement", (302, 200, 404, 404, 200, 200), args=("decision",)),
+    Row("moderation:ask", (302, 302, 404, 404, 302, 302), method="POST", args=("decision",)),
+    Row("moderation:statement_mail", signed_in(302), method="POST"),
+    Row(
+        "moderation:decide_review",
+        MODERATOR_ACTS,
+        method="POST",
+        args=("second_look_pk",),
+        data={"outcome": "uphold"},
+    ),
+    Row("moderation:statements_opt_out", every(200), args=("opt_out_token",)),
 ]
 
 # What each role may do in the admin, per registered model (v: view, a: add, c: change,
@@ -184,6 +197,7 @@ MAY = {
     "moderation.sanction": {"moderator": "vc", "superuser": "vc"},
     "moderation.blockedterm": {"moderator": "vac", "superuser": "vac"},
     "moderation.blockedemaildomain": {"moderator": "vac", "superuser": "vac"},
+    "moderation.secondlook": {"moderator": "v", "superuser": "v"},
     "auth.group": {"superuser": "vacd"},
     "account.emailaddress": {"superuser": "vacd"},
     "accounts.user": {"superuser": "vacd"},
@@ -200,6 +214,7 @@ OBJECT_FOR = {
     "moderation.sanction": "sanction_pk",
     "moderation.blockedterm": "term_pk",
     "moderation.blockedemaildomain": "domain_pk",
+    "moderation.secondlook": "second_look_pk",
     "auth.group": "group_pk",
     "account.emailaddress": "emailaddress_pk",
     "accounts.user": "user_pk",
@@ -358,7 +373,22 @@ def world(
     states.change_state(comment=queued, to_state=State.PENDING, actor=moderator)
     on_draft = Comment.objects.create(target=draft, author=other, body="x", state=State.APPROVED)
     sanction = services_suspend(suspended, moderator)
+    # A decision on the reader's comment, and a second look asked about one on another's.
+    rejected = posting.post_comment(target=piece, author=reader, body="Turned down.").comment
+    decision = actions.moderate(
+        comment=rejected, action="reject", category="off_topic", moderator=moderator
+    )
+    turned_down = posting.post_comment(target=piece, author=other, body="Also down.").comment
+    review = reviews.ask_for_second_look(
+        event=actions.moderate(
+            comment=turned_down, action="remove", category="abuse", moderator=moderator
+        ),
+        author=other,
+    )
     w = {
+        "decision": decision.pk,
+        "second_look_pk": review.pk,
+        "opt_out_token": statements.opt_out_token(other),
         "piece_slug": piece.slug,
         "draft_slug": draft.slug,
         "piece_pk": piece.pk,
