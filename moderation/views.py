@@ -28,7 +28,7 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from core.redirects import safe_next
 
-from . import actions, queues, reviews, statements
+from . import actions, queues, second_looks, statements
 from .models import SecondLook
 
 PER_PAGE = 20
@@ -330,7 +330,7 @@ def statement(request: HttpRequest, event_id: int) -> HttpResponse:
             "statement_text": render_to_string("moderation/email/statement_body.txt", context),
             "event": event,
             "review": review,
-            "can_ask": review is None and reviews.can_ask(event, request.user),
+            "can_ask": review is None and second_looks.can_ask(event, request.user),
             "opted_out": statements.opted_out(request.user),
             "is_author": event.comment.author_id == request.user.pk,
         },
@@ -342,7 +342,7 @@ def statement(request: HttpRequest, event_id: int) -> HttpResponse:
 def ask(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _decision_for(request, event_id)
     try:
-        reviews.ask_for_second_look(
+        second_looks.ask_for_second_look(
             event=event, author=request.user, words=request.POST.get("words", "")
         )
     except CommentError as error:
@@ -369,7 +369,7 @@ def decide_review(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(SecondLook, pk=pk)
     back = safe_next(request, reverse("moderation:item", args=[review.comment_id]))
     try:
-        decided = reviews.decide_second_look(
+        decided = second_looks.decide_second_look(
             review=review,
             moderator=request.user,
             uphold=request.POST.get("outcome") != "reverse",

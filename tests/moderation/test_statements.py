@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult, TaskResultStatus
 
 from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
-from moderation import actions, reviews, statements
+from moderation import actions, second_looks, statements
 from moderation.models import SecondLook, StatementOptOut
 
 State = Comment.State
@@ -218,7 +218,7 @@ def test_the_second_look_is_asked_once_and_decided_by_another_moderator(
     mine.post(reverse("moderation:ask", args=[decision.pk]), {"words": "Again!"})
     assert SecondLook.objects.count() == 1  # once per decision
     with pytest.raises(CommentError):
-        reviews.ask_for_second_look(event=decision, author=author)
+        second_looks.ask_for_second_look(event=decision, author=author)
 
     # It waits in the moderators' "Second looks" queue, with what the author said.
     first, second = _client(moderator), _client(second_moderator)
@@ -238,7 +238,7 @@ def test_the_second_look_is_asked_once_and_decided_by_another_moderator(
     decide = reverse("moderation:decide_review", args=[review.pk])
     first.post(decide, {"outcome": "reverse"})
     with pytest.raises(CommentError, match="another moderator decides"):
-        reviews.decide_second_look(review=review, moderator=moderator, uphold=False)
+        second_looks.decide_second_look(review=review, moderator=moderator, uphold=False)
     review.refresh_from_db()
     assert review.is_open
 
@@ -275,9 +275,9 @@ def test_an_upheld_decision_is_recorded_and_the_author_told(
     held, moderator, second_moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
     decision = actions.moderate(comment=held, action="reject", category="hate", moderator=moderator)
-    review = reviews.ask_for_second_look(event=decision, author=held.author, words="Unfair.")
+    review = second_looks.ask_for_second_look(event=decision, author=held.author, words="Unfair.")
     with django_capture_on_commit_callbacks(execute=True):
-        reviews.decide_second_look(
+        second_looks.decide_second_look(
             review=review, moderator=second_moderator, uphold=True, words="It is hate."
         )
     held.refresh_from_db()
@@ -291,7 +291,7 @@ def test_an_upheld_decision_is_recorded_and_the_author_told(
     (mail,) = mailoutbox
     assert "the decision is upheld" in mail.body
     with pytest.raises(CommentError, match="already decided"):
-        reviews.decide_second_look(review=review, moderator=second_moderator, uphold=False)
+        second_looks.decide_second_look(review=review, moderator=second_moderator, uphold=False)
 
 
 def test_only_the_author_asks_and_only_about_the_latest_decision(
@@ -301,10 +301,10 @@ def test_only_the_author_asks_and_only_about_the_latest_decision(
         comment=published, action="reject", category="other", moderator=moderator
     )
     with pytest.raises(CommentError):
-        reviews.ask_for_second_look(event=decision, author=second_trusted)
+        second_looks.ask_for_second_look(event=decision, author=second_trusted)
     actions.moderate(comment=published, action="restore", moderator=moderator)
     with pytest.raises(CommentError):  # restored since: nothing to look at again
-        reviews.ask_for_second_look(event=decision, author=published.author)
+        second_looks.ask_for_second_look(event=decision, author=published.author)
     assert not SecondLook.objects.exists()
 
 
@@ -314,7 +314,7 @@ def test_a_second_look_at_a_decision_undone_since_leaves_the_queue(
     decision = actions.moderate(
         comment=published, action="remove", category="spam", moderator=moderator
     )
-    reviews.ask_for_second_look(event=decision, author=published.author)
+    second_looks.ask_for_second_look(event=decision, author=published.author)
     queue = reverse("moderation:queue") + "?queue=second_look"
     assert "A published comment." in _text(_client(second_moderator).get(queue))
     actions.undo_last_action(moderator=moderator)

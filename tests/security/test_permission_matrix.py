@@ -32,7 +32,7 @@ from comments import posting, states
 from comments.models import Comment
 from core.roles import EDITORS
 from faq.models import FaqItem
-from moderation import actions, reviews, sanctions, statements
+from moderation import actions, sanctions, second_looks, statements
 from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +171,8 @@ MODERATION_ROWS = [
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
     Row("moderation:preview", MODERATORS_ONLY, args=("queued",), query="action=reject"),
     # A decision on the reader's comment: its author and moderators read it, nobody else.
-    Row("moderation:statement", (302, 200, 404, 404, 200, 200), args=("decision",)),
-    Row("moderation:ask", (302, 302, 404, 404, 302, 302), method="POST", args=("decision",)),
+    Row("moderation:statement", (302, 200, 404, 404, 404, 200, 200), args=("decision",)),
+    Row("moderation:ask", (302, 302, 404, 404, 404, 302, 302), method="POST", args=("decision",)),
     Row("moderation:statement_mail", signed_in(302), method="POST"),
     Row(
         "moderation:decide_review",
@@ -379,7 +379,7 @@ def world(
         comment=rejected, action="reject", category="off_topic", moderator=moderator
     )
     turned_down = posting.post_comment(target=piece, author=other, body="Also down.").comment
-    review = reviews.ask_for_second_look(
+    review = second_looks.ask_for_second_look(
         event=actions.moderate(
             comment=turned_down, action="remove", category="abuse", moderator=moderator
         ),
