@@ -22,7 +22,7 @@ from reversion.models import Version
 from faq.admin import FaqItemInline
 
 from . import authors, editing, figures, link_checks, review
-from .forms import ArticleAdminForm, state_of, when
+from .forms import ArticleAdminForm, PreviewForm, state_of, when
 from .links import absolute_links
 from .models import Article, Author, Correction, RelatedGuide, Topic
 from .review import Move
@@ -118,32 +118,6 @@ class RevertWithinPermissions(VersionAdmin):
             and (inline.fk_name is None or field.name == inline.fk_name)
         ]
         return inline.model._default_manager.filter(**{keys[0].name: obj}) if keys else []
-
-
-class PreviewForm(forms.Form):
-    """What a preview reads from the change form's POST (the rest of it is ignored). Any
-    field that does not validate is left out, so a preview never fails on bad input."""
-
-    title = forms.CharField(required=False)
-    standfirst = forms.CharField(required=False)
-    body = forms.CharField(required=False, strip=False)
-    kind = forms.ChoiceField(choices=Article.Kind.choices, required=False)
-    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False)
-    authors = forms.ModelMultipleChoiceField(Author.objects.all(), required=False)
-
-    def unsaved_article(self) -> tuple[Article, list, list]:
-        """The piece as typed, rendered as Article.save would, never saved; its topics and
-        authors (an unsaved piece has no many-to-many rows)."""
-        self.is_valid()
-        data = self.cleaned_data
-        article = Article(
-            title=data.get("title", ""),
-            standfirst=data.get("standfirst", ""),
-            body=data.get("body", ""),
-            kind=data.get("kind") or Article.Kind.ANALYSIS,
-        )
-        article.render()
-        return article, list(data.get("topics", ())), list(data.get("authors", ()))
 
 
 class RelatedGuideInline(admin.StackedInline):  # stacked: each field has its label

@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from . import editing, review
-from .models import Article
+from .models import Article, Author, Topic
 from .review import Move, Refusal
 
 # The form's own fields, never part of the piece or of what differs.
@@ -236,3 +236,29 @@ class ArticleAdminForm(forms.ModelForm):
         if isinstance(value, list | tuple):  # a date and time as typed, not yet valid
             return " ".join(str(part) for part in value)
         return "" if value is None else str(value)
+
+
+class PreviewForm(forms.Form):
+    """What a preview reads from the change form's POST (the rest of it is ignored). Any
+    field that does not validate is left out, so a preview never fails on bad input."""
+
+    title = forms.CharField(required=False)
+    standfirst = forms.CharField(required=False)
+    body = forms.CharField(required=False, strip=False)
+    kind = forms.ChoiceField(choices=Article.Kind.choices, required=False)
+    topics = forms.ModelMultipleChoiceField(Topic.objects.all(), required=False)
+    authors = forms.ModelMultipleChoiceField(Author.objects.all(), required=False)
+
+    def unsaved_article(self) -> tuple[Article, list, list]:
+        """The piece as typed, rendered as Article.save would, never saved; its topics and
+        authors (an unsaved piece has no many-to-many rows)."""
+        self.is_valid()
+        data = self.cleaned_data
+        article = Article(
+            title=data.get("title", ""),
+            standfirst=data.get("standfirst", ""),
+            body=data.get("body", ""),
+            kind=data.get("kind") or Article.Kind.ANALYSIS,
+        )
+        article.render()
+        return article, list(data.get("topics", ())), list(data.get("authors", ()))

@@ -37,6 +37,7 @@ def test_simultaneous_decisions_record_one_and_tell_the_other(
                 action=action,
                 moderator=who,
                 expected_state=State.PENDING,
+                category="off_topic" if action == "reject" else "",  # a rejection says why
             )
             return "done", who.pk
         except CommentError as error:
