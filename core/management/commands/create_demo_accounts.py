@@ -6,11 +6,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from core.roles import EDITORS, MODERATORS
+from core.roles import EDITORS, MODERATORS, REVIEWERS
 
 DEMO_ACCOUNTS = [
     # (email, display name, group, staff)
     ("editor@example.com", "Demo Editor", EDITORS, True),
+    ("reviewer@example.com", "Demo Reviewer", REVIEWERS, True),
     ("moderator@example.com", "Demo Moderator", MODERATORS, True),
     ("reader@example.com", "Demo Reader", None, False),
 ]
@@ -18,7 +19,8 @@ DEMO_ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "In DEBUG only: create an editor, a moderator and a reader to try the site with. "
+        "In DEBUG only: create an editor, a reviewer, a moderator and a reader to try the "
+        "site with. "
         "Passwords are random and printed once, when the accounts are created."
     )
 
