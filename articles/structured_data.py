@@ -7,10 +7,13 @@ from django.urls import reverse
 from .models import Article, Correction
 
 
-def article_json_ld(request: HttpRequest, article: Article, *, notes=()) -> dict:
+def article_json_ld(
+    request: HttpRequest, article: Article, *, notes=(), comments=(), comment_count: int = 0
+) -> dict:
     """`notes`: the piece's corrections and updates, as the page shows them. Corrections
     go out as schema.org's `correction` (for errors, as its definition says); updates only
-    move `dateModified`, as both do."""
+    move `dateModified`, as both do. `comments`: published comments (the newest), each with
+    the address that finds it on whichever page of the discussion it is."""
     url = request.build_absolute_uri(article.get_absolute_url())
     corrections = [
         {
@@ -49,7 +52,19 @@ def article_json_ld(request: HttpRequest, article: Article, *, notes=()) -> dict
             "url": request.build_absolute_uri(reverse("articles:home")),
         },
         "isAccessibleForFree": True,
+        "commentCount": comment_count,
     }
     if corrections:
         data["correction"] = corrections
+    if comments:
+        data["comment"] = [
+            {
+                "@type": "Comment",
+                "text": comment.body,
+                "datePublished": comment.created_at.isoformat(),
+                "url": request.build_absolute_uri(reverse("comments:locate", args=[comment.pk])),
+                "author": {"@type": "Person", "name": comment.author.public_name},
+            }
+            for comment in comments
+        ]
     return data

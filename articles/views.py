@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 
-from comments.selectors import annotate_comment_counts, normalise_sort
+from comments.selectors import annotate_comment_counts, newest_published, normalise_sort
 from comments.views import discussion_context, page_number
 from core import http_cache
 from faq.views import faq_context
@@ -20,6 +20,7 @@ from .structured_data import article_json_ld
 
 TEMPLATE = "articles/article_detail.html"
 PARTS = ("meta", "structured_data", "header", "main")  # what every reader sees alike
+STRUCTURED_DATA_COMMENTS = 20  # the newest published comments named in the page's data
 
 
 def _page(request: HttpRequest, queryset, per_page: int | None = None):
@@ -59,7 +60,15 @@ def _article_parts(request: HttpRequest, article: Article, *, comment_count: int
         # Full addresses: the printed page shows them after each link (static/css/print.css).
         "body_html": absolute_links(article.body_for_readers(), request.build_absolute_uri("/")),
         "related_guides": [link.guide for link in article.guide_links.all()],
-        "article_ld": article_json_ld(request, article, notes=notes),
+        "article_ld": article_json_ld(
+            request,
+            article,
+            notes=notes,
+            comments=newest_published(article, limit=STRUCTURED_DATA_COMMENTS)
+            if comment_count
+            else [],
+            comment_count=comment_count,
+        ),
         "comment_count": comment_count,
         "discussion_enabled": True,
         **faq_context(request, article),

@@ -202,6 +202,17 @@ def featured(target: CommentTarget) -> list[Comment]:
     )
 
 
+def newest_published(target: CommentTarget, *, limit: int) -> list[Comment]:
+    """The `limit` newest published comments on `target`, oldest first: what every reader
+    sees alike (the page's structured data names them). One query."""
+    newest = (
+        Comment.objects.filter(target_id=target.pk, state=State.APPROVED)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(reversed(newest))
+
+
 def normalise_sort(value: str | None) -> str:
     return value if value in SORTS else DEFAULT_SORT
 

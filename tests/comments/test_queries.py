@@ -25,7 +25,8 @@ pytestmark = pytest.mark.usefixtures("page_cache")  # in memory and in Redis
 
 # Anonymous, the page not yet kept (its versions exist: they are made once per piece): the
 # versions, the page cache's look-up and store; the piece, its byline, topics, guides and
-# FAQ; the discussion's counts, page of threads and replies. Warm: the versions, the page.
+# FAQ, the newest published comments its structured data names; the discussion's counts,
+# page of threads and replies. Warm: the versions, the page.
 ANONYMOUS_COLD = 12
 ANONYMOUS_WARM = 2
 # Signed in, the page is rendered for them around parts kept for every reader and threads
@@ -33,8 +34,9 @@ ANONYMOUS_WARM = 2
 # address is verified and whether a sanction is in force, the versions, the piece, their
 # marks (new since their last visit among them), their visit recorded (one upsert),
 # whether they follow the discussion, the counts, and the two look-ups. Cold, also the
-# threads and replies, the byline, topics, guides and FAQ, and the two stores.
-SIGNED_IN_COLD = 20
+# threads and replies, the byline, topics, guides and FAQ, the newest published comments
+# the structured data names (issue 14, point 8), and the two stores.
+SIGNED_IN_COLD = 21
 SIGNED_IN_WARM = 12
 
 
