@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services import delete_account
 from comments.models import Comment
 from moderation import actions, sanctions
 from moderation.models import ReaderNote
@@ -121,6 +122,14 @@ def test_junk_in_replaces_is_a_message_not_a_500(moderating, reader):
     response = moderating.post(_url(reader), {"text": "Fine.", "replaces": "abc"})
     assert response.status_code == 400
     assert not ReaderNote.objects.exists()
+
+
+def test_notes_stay_when_the_reader_deletes_their_account(moderating, reader):
+    moderating.post(_url(reader), {"text": "Kept for the record."})
+    delete_account(user=reader)
+    text = _text(moderating.get(_url(reader)))
+    assert "Reader: Deleted reader" in text
+    assert "Kept for the record." in text
 
 
 def test_an_unknown_reader_is_404(moderating):

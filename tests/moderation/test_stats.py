@@ -144,3 +144,8 @@ def test_the_page_costs_the_same_queries_for_one_or_many_comments(
     for n in range(8):
         decided(wait=_minutes(n), ago=timedelta(days=n), by=(moderator, second_moderator)[n % 2])
     assert _queries(client) == few
+
+
+def test_the_queue_links_to_the_figures(client, moderator):
+    client.force_login(moderator)
+    assert f'href="{STATS}"' in client.get(reverse("moderation:queue")).content.decode()
