@@ -15,6 +15,18 @@ class ReaderNoteForm(forms.ModelForm):
         error_messages={"required": "Write the note."},
     )
 
+    # The note a correction replaces (the view checks it is one of this reader's).
+    replaces = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: "That note is not one of this reader's."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+
     class Meta:
         model = ReaderNote
         fields = ["text"]

@@ -430,12 +430,13 @@ def reader(request: HttpRequest, pk: int) -> HttpResponse:
     correcting = None
     if request.method == "POST":
         form = ReaderNoteForm(request.POST)
-        replaces_id = request.POST.get("replaces", "")
+        valid = form.is_valid()
+        replaces_id = form.cleaned_data.get("replaces")
         if replaces_id:
-            correcting = ReaderNote.objects.filter(reader=person, pk=_position(replaces_id)).first()
-            if correcting is None:
-                form.add_error(None, "That note is not one of this reader's.")
-        if form.is_valid():
+            correcting = ReaderNote.objects.filter(reader=person, pk=replaces_id).first()
+        if replaces_id and correcting is None:
+            form.add_error(None, "That note is not one of this reader's.")
+        elif valid:
             try:
                 note = readers.add_note(
                     reader=person,

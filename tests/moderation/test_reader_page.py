@@ -118,9 +118,12 @@ def test_another_readers_note_cannot_be_corrected_here(moderating, reader, trust
     assert ReaderNote.objects.count() == 1
 
 
-def test_junk_in_replaces_is_a_message_not_a_500(moderating, reader):
-    response = moderating.post(_url(reader), {"text": "Fine.", "replaces": "abc"})
+@pytest.mark.parametrize("junk", ["abc", "-1", "0", "99999999999999999999999"])
+def test_junk_in_replaces_is_a_message_not_a_500(moderating, reader, junk):
+    response = moderating.post(_url(reader), {"text": "Fine, typed.", "replaces": junk})
     assert response.status_code == 400
+    assert "Fine, typed." in _text(response)
+    assert "That note is not one of this reader's." in _text(response)
     assert not ReaderNote.objects.exists()
 
 
