@@ -413,6 +413,12 @@ class CommentAdmin(admin.ModelAdmin):
                 reverse("moderation:item", args=[comment.pk]),
             )
         )
+        links.append(
+            format_html(
+                '<a href="{}">The author’s history and notes</a>',
+                reverse("moderation:reader", args=[comment.author_id]),
+            )
+        )
         return mark_safe(" · ".join(links))  # noqa: S308 - each part was escaped above
 
     # Permissions ---------------------------------------------------------------------

@@ -255,3 +255,43 @@ class SecondLook(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == self.Outcome.OPEN
+
+
+class ReaderNote(models.Model):
+    """A moderator's note on a reader, read by moderators on the reader's page.
+
+    Kept and audited: nothing deletes a note, and correcting one adds a new note that
+    `replaces` it, so every wording stays with who wrote it and when."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="moderator_notes",
+        db_index=False,  # the (reader, created_at) index leads with it
+    )
+    text = models.TextField(help_text="Seen by moderators only, never by the reader.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The moderator who wrote it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The earlier wording this note corrects (which is kept).",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reader", "created_at"], name="reader_note_reader")]
+
+    def __str__(self) -> str:
+        return f"Note on reader {self.reader_id} by {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:reader", args=[self.reader_id]) + f"#note-{self.pk}"

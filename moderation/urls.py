@@ -17,3 +17,8 @@ urlpatterns = [
     path("second-looks/<int:pk>/decide/", views.decide_review, name="decide_review"),
     path("statements/stop/<str:token>/", views.opt_out, name="statements_opt_out"),
 ]
+
+urlpatterns += [
+    path("stats/", views.stats, name="stats"),
+    path("readers/<int:pk>/", views.reader, name="reader"),
+]

@@ -28,8 +28,10 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from core.redirects import safe_next
 
-from . import actions, queues, second_looks, statements
-from .models import SecondLook
+from . import actions, queues, readers, second_looks, statements
+from . import stats as queue_stats
+from .forms import ReaderNoteForm
+from .models import ReaderNote, SecondLook
 
 PER_PAGE = 20
 
@@ -397,3 +399,69 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
         statements.set_opted_out(user=user, opted_out=True)
         done = True
     return render(request, "moderation/opt_out.html", {"done": done, "token": token})
+
+
+# The queue's figures, and one reader ---------------------------------------------------
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def stats(request: HttpRequest) -> HttpResponse:
+    """How long comments wait for a decision, how many wait now, who decided what."""
+    return render(
+        request,
+        "moderation/stats.html",
+        {
+            "waits": queue_stats.waits(),
+            "waiting": queue_stats.waiting_now(),
+            "moderators": queue_stats.decisions_per_moderator(),
+            "windows": queue_stats.WINDOWS,
+        },
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reader(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reader's comments and the decisions on them, their sanctions, and moderators'
+    notes on them, with a form to add one (or to correct one, which adds a new note)."""
+    person = get_object_or_404(get_user_model(), pk=pk)
+    form = ReaderNoteForm()
+    correcting = None
+    if request.method == "POST":
+        form = ReaderNoteForm(request.POST)
+        valid = form.is_valid()
+        replaces_id = form.cleaned_data.get("replaces")
+        if replaces_id:
+            correcting = ReaderNote.objects.filter(reader=person, pk=replaces_id).first()
+        if replaces_id and correcting is None:
+            form.add_error(None, "That note is not one of this reader's.")
+        elif valid:
+            try:
+                note = readers.add_note(
+                    reader=person,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    replaces=correcting,
+                )
+            except CommentError:
+                form.add_error(None, "That note was corrected already: read its new wording.")
+            else:
+                messages.success(
+                    request, "Note added." if correcting is None else "Note corrected."
+                )
+                return redirect(note)
+    return render(
+        request,
+        "moderation/reader.html",
+        {
+            "person": person,
+            "comments": readers.history(reader=person),
+            "history_limit": readers.HISTORY_LIMIT,
+            "sanctions": readers.sanctions(reader=person),
+            "notes": readers.notes(reader=person),
+            "form": form,
+            "correcting": correcting,
+        },
+        status=400 if form.errors else 200,
+    )

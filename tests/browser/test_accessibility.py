@@ -21,6 +21,7 @@ from articles.models import Article
 from comments import follows
 from comments.models import Comment, Follow
 from core.roles import EDITORS, REVIEWERS
+from moderation import actions, readers, sanctions
 from tests.admin_forms import admin_form_data
 
 from .conftest import ARTIFACTS, DESKTOP, PASSWORD, PHONE, screenshot
@@ -175,6 +176,26 @@ def test_axe_on_the_page_a_mail_link_opens(browser_context, showcase, axe):
     page.wait_for_load_state()
     assert "No more emails about this discussion" in page.locator("h1").inner_text()
     _axe_clean_in_both_schemes(page, axe, "unsubscribed")
+
+
+def test_axe_on_the_queue_figures_and_a_readers_page(browser_context, showcase, axe):
+    moderator, (ana, _, newcomer) = showcase["moderator"], showcase["readers"]
+    actions.moderate(comment=showcase["held"], action="approve", moderator=moderator)
+    readers.add_note(reader=ana, author=moderator, text="Knows the region; cites sources.")
+    sanctions.suspend_commenter(user=newcomer, moderator=moderator, days=2, reason="Cool off.")
+    page = browser_context(viewport=DESKTOP, user=moderator).open()
+    page.goto(reverse("moderation:stats"))
+    expect(page.get_by_role("heading", name="Decisions per moderator")).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation stats")
+    screenshot(page, "moderation-stats-dark")
+    page.goto(reverse("moderation:reader", args=[ana.pk]))
+    page.get_by_text("Correct this note").click()
+    _axe_clean_in_both_schemes(page, axe, "moderation reader")
+    screenshot(page, "moderation-reader-dark")
+    page.goto(reverse("moderation:reader", args=[newcomer.pk]))
+    page.get_by_role("button", name="Add the note").click()  # empty: refused, said why
+    expect(page.get_by_role("alert")).to_contain_text("Write the note.")
+    _axe_clean_in_both_schemes(page, axe, "moderation reader (error)")
 
 
 def test_axe_on_a_phone_with_the_contents_open(browser_context, showcase, axe):

@@ -275,6 +275,12 @@ def test_the_audit_trail_is_on_the_comments_page_read_only(moderating, moderator
     assert 'name="events-TOTAL_FORMS"' in html  # the inline's management form only
 
 
+def test_the_comments_page_links_to_its_authors_page(moderating, held):
+    html = _html(moderating.get(reverse("admin:comments_comment_change", args=[held.pk])))
+    reader_page = reverse("moderation:reader", args=[held.author_id])
+    assert f'<a href="{reader_page}">The author’s history and notes</a>' in html
+
+
 def test_the_change_form_refuses_a_stale_decision(moderating, held, second_moderator):
     url = reverse("admin:comments_comment_change", args=[held.pk])
     page = _html(moderating.get(url))

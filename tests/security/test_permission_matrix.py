@@ -170,6 +170,15 @@ MODERATION_ROWS = [
     Row("moderation:act", (302, 403, 403, 403, 403, 405, 405), args=("queued",)),
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
     Row("moderation:preview", MODERATORS_ONLY, args=("queued",), query="action=reject"),
+    Row("moderation:stats", MODERATORS_ONLY),
+    Row("moderation:reader", MODERATORS_ONLY, args=("user_pk",)),
+    Row(
+        "moderation:reader",
+        MODERATOR_ACTS,
+        method="POST",
+        args=("user_pk",),
+        data={"text": "A note on this reader."},
+    ),
     # A decision on the reader's comment: its author and moderators read it, nobody else.
     Row("moderation:statement", (302, 200, 404, 404, 404, 200, 200), args=("decision",)),
     Row("moderation:ask", (302, 302, 404, 404, 404, 302, 302), method="POST", args=("decision",)),
