@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comments import throttle
 from comments.errors import CommentError
 from comments.models import Comment
 
@@ -38,6 +39,19 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         initial |= {"name": request.user.public_name, "email": request.user.email}
     form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        rate = throttle.parse_rate(settings.MODERATION_NOTICE_RATE_LIMIT)
+        verdict = throttle.check_address_rate(request, scope="notices", rate=rate)
+        if not verdict.allowed:
+            form.add_error(
+                None,
+                f"You have sent {rate.limit} notices in the last {rate.unit}. Please send "
+                f"this one in {verdict.retry_after // 60 + 1} minutes; your text is kept.",
+            )
+            response = render(
+                request, "moderation/notice.html", {"form": form, "comment": comment}, status=429
+            )
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         notices.submit_notice(comment=comment, **form.cleaned_data)
         return render(
             request,

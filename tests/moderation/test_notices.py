@@ -75,6 +75,19 @@ def test_the_good_faith_statement_is_required(client, published):
     assert not Notice.objects.exists()
 
 
+def test_notices_from_one_address_are_rate_limited(client, published, settings):
+    settings.MODERATION_NOTICE_RATE_LIMIT = "2/h"
+    for _ in range(2):
+        assert "Thank you" in _send_notice(client, published).content.decode()
+    response = _send_notice(client, published, explanation="A third one, too many.")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    text = response.content.decode()
+    assert "You have sent 2 notices in the last hour" in text
+    assert "A third one, too many." in text  # kept, to send later
+    assert Notice.objects.count() == 2
+
+
 @pytest.mark.django_db(transaction=True)  # the worker: see test_statements._run_worker
 def test_the_receipt_is_mailed_through_the_worker(settings, published, mailoutbox):
     settings.TASKS = DATABASE_BACKEND
