@@ -234,3 +234,22 @@ def test_a_notice_is_decided_once(moderator, second_moderator, published):
     assert notice.decided_by == moderator
     published.refresh_from_db()
     assert published.state == State.APPROVED
+
+
+def test_decided_notices_stay_on_record_in_the_admin(moderator, published):
+    notice = _notice(published)
+    data = {f"notice-{notice.pk}-decision": "legal", f"notice-{notice.pk}-grounds": "Lawful."}
+    client = _client(moderator)
+    client.post(reverse("moderation:decide_notice", args=[notice.pk]), data)
+    page = client.get(reverse("admin:moderation_notice_change", args=[notice.pk]))
+    text = page.content.decode()
+    assert "Not illegal: comment kept" in text
+    assert "Defamation of a named person." in text and "Lawful." in text
+
+
+def test_without_the_site_s_moderator_comments_carry_no_notice_link(
+    client, published, piece, settings
+):
+    settings.COMMENTS_MODERATOR = "comments.moderator.Moderator"
+    page = client.get(piece.get_absolute_url()).content.decode()
+    assert "Report illegal content" not in page
