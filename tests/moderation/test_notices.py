@@ -244,7 +244,8 @@ def test_decided_notices_stay_on_record_in_the_admin(moderator, published):
     page = client.get(reverse("admin:moderation_notice_change", args=[notice.pk]))
     text = page.content.decode()
     assert "Not illegal: comment kept" in text
-    assert "Defamation of a named person." in text and "Lawful." in text
+    assert "Defamation of a named person." in text
+    assert "Lawful." in text
 
 
 def test_without_the_site_s_moderator_comments_carry_no_notice_link(
