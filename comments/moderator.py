@@ -9,7 +9,9 @@ only asks; `COMMENTS_MODERATOR` names the class that answers (the `moderation` a
 - `sanction(user)`: the sanction in force on a reader, if any, which stops every write a
   reader makes (withdrawing their own comment excepted: it publishes nothing);
 - `decision_url(event_id)`: where the author of a comment reads the reasons for a
-  moderator's decision on it (and may ask for a second look), or "" when nowhere.
+  moderator's decision on it (and may ask for a second look), or "" when nowhere;
+- `notice_url(comment_id)`: where anyone may notify a published comment as illegal
+  content (DSA Art. 16), or "" when nowhere.
 
 Without a moderator of its own a site holds every comment for review and sanctions no one.
 """
@@ -73,6 +75,9 @@ class Moderator:
         return None
 
     def decision_url(self, event_id: int) -> str:
+        return ""
+
+    def notice_url(self, comment_id: int) -> str:
         return ""
 
 

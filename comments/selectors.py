@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Comment, CommentEvent, DiscussionVisit, Recommendation, Report
+from .moderator import moderator
 from .targets import CommentTarget, DiscussionStatus, discussion_status
 
 State = Comment.State
@@ -245,6 +246,11 @@ class Node:
         return self.shown and not self.is_own and self.comment.state == State.APPROVED
 
     can_report = can_recommend
+
+    @property
+    def notice_url(self) -> str:
+        """Where anyone, signed in or not, may notify this comment as illegal content."""
+        return moderator().notice_url(self.comment.pk) if self.can_recommend else ""
 
     @property
     def replying_to_other(self) -> bool:

@@ -51,10 +51,13 @@ class Rate:
     period: int  # seconds
 
     @property
-    def description(self) -> str:
+    def unit(self) -> str:
         names = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}
-        unit = names.get(self.period, f"{self.period} seconds")
-        return f"{self.limit} comment{'s' if self.limit != 1 else ''} a {unit}"
+        return names.get(self.period, f"{self.period} seconds")
+
+    @property
+    def description(self) -> str:
+        return f"{self.limit} comment{'s' if self.limit != 1 else ''} a {self.unit}"
 
 
 def parse_rate(rate: str) -> Rate:
@@ -159,10 +162,17 @@ def check_new_draft_session(request: HttpRequest) -> Verdict:
     `add` starts the count and `incr` adds one. Two requests at the same instant may both
     read the same count (the database cache's incr reads, then writes): near enough for a
     bound on stored text, which is all this is."""
-    rate = parse_rate(settings.COMMENTS_DRAFT_RATE_LIMIT)
+    return check_address_rate(
+        request, scope="draft-sessions", rate=parse_rate(settings.COMMENTS_DRAFT_RATE_LIMIT)
+    )
+
+
+def check_address_rate(request: HttpRequest, *, scope: str, rate: Rate) -> Verdict:
+    """Count one more of `scope` for the client's address in a fixed window of the default
+    cache, or refuse: see `check_new_draft_session`."""
     now = time.time()
     window = int(now // rate.period)
-    key = f"draft-sessions:{hash_ip(client_ip(request))}:{rate.period}:{window}"
+    key = f"{scope}:{hash_ip(client_ip(request))}:{rate.period}:{window}"
     cache.add(key, 0, rate.period)
     try:
         count = cache.incr(key)

@@ -28,7 +28,7 @@ from comments.models import Comment, CommentEvent, CommentRevision, Report
 from core.redirects import safe_next
 
 from . import actions, queues, sanctions, statements
-from .models import BlockedEmailDomain, BlockedTerm, Sanction, SecondLook
+from .models import BlockedEmailDomain, BlockedTerm, Notice, Sanction, SecondLook
 
 State = Comment.State
 BOTH = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
@@ -800,6 +800,54 @@ class SecondLookAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">Open in the moderation queue</a>',
             reverse("moderation:item", args=[review.comment_id]),
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(actions.MODERATE_PERMISSION)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """The record of notices of illegal content, decided on /moderation/notices/; nothing
+    edited here."""
+
+    list_display = ("comment", "created_at", "decision_label", "decided_by", "decided_at")
+    list_filter = ("decision", "concerns_csam")
+    list_select_related = ("comment", "decided_by")
+    readonly_fields = (
+        "comment",
+        "location",
+        "explanation",
+        "name",
+        "email",
+        "concerns_csam",
+        "good_faith",
+        "created_at",
+        "decision",
+        "grounds",
+        "decided_by",
+        "decided_at",
+        "decide",
+    )
+    fields = readonly_fields
+
+    @admin.display(description="Decision")
+    def decision_label(self, notice: Notice) -> str:
+        return notice.get_decision_display()
+
+    @admin.display(description="Decide")
+    def decide(self, notice: Notice) -> str:
+        return format_html(
+            '<a href="{}">Open the notices of illegal content</a>', reverse("moderation:notices")
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

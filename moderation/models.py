@@ -295,3 +295,65 @@ class ReaderNote(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("moderation:reader", args=[self.reader_id]) + f"#note-{self.pk}"
+
+
+class Notice(models.Model):
+    """A notice that a comment is illegal content (DSA Art. 16), from anyone, signed in or
+    not, and the moderator's decision on it: illegal (the comment removed, its author told
+    why as for any removal) or not illegal, with grounds the notifier is mailed."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", "Waiting for a moderator"
+        ILLEGAL = "illegal", "Illegal: comment removed"
+        LEGAL = "legal", "Not illegal: comment kept"
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="notices")
+    location = models.CharField(
+        max_length=500, help_text="The exact address of the comment, as the notifier gave it."
+    )
+    explanation = models.TextField(help_text="Why the notifier holds the comment illegal.")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, help_text="Where the receipt and decision are sent.")
+    concerns_csam = models.BooleanField(
+        "concerns child sexual abuse material",
+        default=False,
+        help_text="The law lets such notifiers stay anonymous (no name or email).",
+    )
+    good_faith = models.BooleanField(
+        help_text="The notifier stated in good faith that the notice is accurate and complete."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    grounds = models.TextField(
+        blank=True, help_text="The moderator's grounds, sent to the notifier."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["decision", "created_at"], name="notice_pending")]
+        constraints = [
+            models.CheckConstraint(condition=Q(good_faith=True), name="notice_in_good_faith"),
+            models.CheckConstraint(
+                condition=Q(concerns_csam=True) | (~Q(name="") & ~Q(email="")),
+                name="notice_names_its_notifier",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="", decided_by__isnull=True)
+                | (~Q(decision="") & Q(decided_by__isnull=False) & ~Q(grounds="")),
+                name="notice_decided_with_grounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice on comment {self.comment_id} ({self.get_decision_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('moderation:notices')}#notice-{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING

@@ -398,3 +398,6 @@ class SiteModerator(Moderator):
 
     def decision_url(self, event_id: int) -> str:
         return reverse("moderation:statement", args=[event_id])
+
+    def notice_url(self, comment_id: int) -> str:
+        return reverse("moderation:notice", args=[comment_id])

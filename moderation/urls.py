@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "moderation"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("decisions/mail/", views.statement_mail, name="statement_mail"),
     path("second-looks/<int:pk>/decide/", views.decide_review, name="decide_review"),
     path("statements/stop/<str:token>/", views.opt_out, name="statements_opt_out"),
+    path("notices/", notice_views.notice_queue, name="notices"),
+    path("notices/<int:pk>/decide/", notice_views.decide_notice, name="decide_notice"),
+    path("notices/comment/<int:pk>/", notice_views.notice, name="notice"),
 ]
 
 urlpatterns += [

@@ -340,6 +340,8 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
 # New sessions started by signed-out visitors' drafts, per client address (the same syntax).
 COMMENTS_DRAFT_RATE_LIMIT = os.environ.get("COMMENTS_DRAFT_RATE_LIMIT", "20/h")
+# Notices of illegal content per client address (moderation.notices), the same syntax.
+MODERATION_NOTICE_RATE_LIMIT = os.environ.get("MODERATION_NOTICE_RATE_LIMIT", "10/h")
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; replies follow
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 # The same text from the same reader on the same piece within this time is a double submit.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0003_suspect_terms_second_looks'),
+        ('moderation', '0004_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -96,7 +96,7 @@ def test_moderator_approves_from_the_queue_and_readers_then_reply_recommend_and_
     comment.refresh_from_db()
     assert comment.recommendation_count == 1
 
-    other.locator(f"#comment-{comment.pk}").get_by_role("link", name=re.compile("^Report")).click()
+    other.locator(f"#comment-{comment.pk}").get_by_role("link", name="Report this comment").click()
     other.get_by_label("Misleading or false").check()
     other.get_by_label("Anything moderators should know (optional)").fill("Needs a source.")
     other.get_by_role("button", name="Send report").click()

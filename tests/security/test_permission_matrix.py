@@ -33,7 +33,7 @@ from comments.models import Comment
 from core.roles import EDITORS
 from faq.models import FaqItem
 from moderation import actions, sanctions, second_looks, statements
-from moderation.models import BlockedEmailDomain, BlockedTerm, Sanction
+from moderation.models import BlockedEmailDomain, BlockedTerm, Notice, Sanction
 
 pytestmark = pytest.mark.django_db
 State = Comment.State
@@ -191,6 +191,21 @@ MODERATION_ROWS = [
         data={"outcome": "uphold"},
     ),
     Row("moderation:statements_opt_out", every(200), args=("opt_out_token",)),
+    # Notices of illegal content: anyone may send one about a comment they can see.
+    Row("moderation:notice", every(200), args=("theirs",)),
+    Row("moderation:notice", every(404), args=("pending_theirs",)),
+    Row("moderation:notice", every(404), args=("on_draft",)),
+    # Without its good-faith statement the form is shown again, nothing stored.
+    Row("moderation:notice", every(200), method="POST", args=("theirs",), data={"name": "X"}),
+    Row("moderation:notices", MODERATORS_ONLY),
+    # A decision without its grounds: refused on the form (400), for moderators only.
+    Row(
+        "moderation:decide_notice",
+        (302, 403, 403, 403, 403, 400, 400),
+        method="POST",
+        args=("notice_pk",),
+    ),
+    Row("moderation:decide_notice", (302, 403, 403, 403, 403, 405, 405), args=("notice_pk",)),
 ]
 
 # What each role may do in the admin, per registered model (v: view, a: add, c: change,
@@ -207,6 +222,7 @@ MAY = {
     "moderation.blockedterm": {"moderator": "vac", "superuser": "vac"},
     "moderation.blockedemaildomain": {"moderator": "vac", "superuser": "vac"},
     "moderation.secondlook": {"moderator": "v", "superuser": "v"},
+    "moderation.notice": {"moderator": "v", "superuser": "v"},
     "auth.group": {"superuser": "vacd"},
     "account.emailaddress": {"superuser": "vacd"},
     "accounts.user": {"superuser": "vacd"},
@@ -224,6 +240,7 @@ OBJECT_FOR = {
     "moderation.blockedterm": "term_pk",
     "moderation.blockedemaildomain": "domain_pk",
     "moderation.secondlook": "second_look_pk",
+    "moderation.notice": "notice_pk",
     "auth.group": "group_pk",
     "account.emailaddress": "emailaddress_pk",
     "accounts.user": "user_pk",
@@ -394,7 +411,16 @@ def world(
         ),
         author=other,
     )
+    notice = Notice.objects.create(
+        comment=theirs,
+        location="/",
+        explanation="Illegal.",
+        name="N",
+        email="n@example.net",
+        good_faith=True,
+    )
     w = {
+        "notice_pk": notice.pk,
         "decision": decision.pk,
         "second_look_pk": review.pk,
         "opt_out_token": statements.opt_out_token(other),
