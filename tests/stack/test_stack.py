@@ -64,6 +64,18 @@ print(json.dumps({
 )
 
 
+# How many tasks due by now still wait for the worker, or run.
+QUEUED = """
+from django.db.models import Q
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+due = Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
+waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+print(DBTaskResult.objects.filter(due, status__in=waiting).count())
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -128,6 +140,9 @@ def site():
             env_overrides=overrides,
         ) as running:
             running.data = json.loads(running.manage(SETUP).strip().splitlines()[-1])
+            # The setup's changes queued purges; the tests start once the worker has sent
+            # them, or one could empty Varnish between a test's two requests.
+            wait_until(lambda: running.manage(QUEUED).strip().endswith("0"))
             yield running
     finally:
         stack.drop_postgres_database(name, server=server)
