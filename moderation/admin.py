@@ -769,8 +769,25 @@ class BlockedEmailDomainAdmin(_ListAdmin):
     fields = ("domain", "is_active", "note")
 
 
+class ModeratorsRecordAdmin(admin.ModelAdmin):
+    """A record moderators read and nobody edits here: what it records is decided on the
+    moderation pages."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm(actions.MODERATE_PERMISSION)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(SecondLook)
-class SecondLookAdmin(admin.ModelAdmin):
+class SecondLookAdmin(ModeratorsRecordAdmin):
     """The record of second looks: asked for by authors, decided from the queue page (the
     "Second looks" queue) by a moderator other than the one who decided; nothing edited."""
 
@@ -802,21 +819,9 @@ class SecondLookAdmin(admin.ModelAdmin):
             reverse("moderation:item", args=[review.comment_id]),
         )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm(actions.MODERATE_PERMISSION)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ModeratorsRecordAdmin):
     """The record of notices of illegal content, decided on /moderation/notices/; nothing
     edited here."""
 
@@ -849,15 +854,3 @@ class NoticeAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">Open the notices of illegal content</a>', reverse("moderation:notices")
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.has_perm(actions.MODERATE_PERMISSION)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
