@@ -26,6 +26,7 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) load_launch_content
 	DJANGO_DEBUG=1 $(MANAGE) create_demo_accounts
+	DJANGO_DEBUG=1 $(MANAGE) train_scorer --schedule --no-train  # the scheduled training, once
 	DJANGO_DEBUG=1 scripts/run-with-worker  # runserver on 127.0.0.1:8000 and the task worker
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt), never a downloaded one.

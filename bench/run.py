@@ -6,9 +6,14 @@ production settings, and the task worker) on loopback against a fresh benchmark 
 wrk (2 threads, 16 connections, BENCH_SECONDS each, default 10) against: WhiteNoise's
 static file through one node alone and through Varnish, the article page for an anonymous
 reader through Varnish and from one node alone (Varnish bypassed), for a signed-in reader,
-and comment posting; then times a moderator's approval until the page Varnish serves shows
-it. Prints requests per second, p50, p99, errors and each row's ratio to the static file
-through gunicorn, and each node's workers' peak memory; writes bench/results/latest.json.
+and comment posting, with the comment scorer off and then on (a model trained by
+`train_scorer` on 2,000 generated decisions, while the task worker trains once more); posts
+one at a time to a node, the scorer off and on in turns, to see what scoring adds to a
+post; the scorer's own time for a comment, in a process of its own; then times a
+moderator's approval until the page Varnish serves shows it. Prints requests per second,
+p50, p99, errors and each row's ratio to the static file through gunicorn, and the memory
+of each node's workers (the scorer's model loaded) and of the task worker (after its
+training); writes bench/results/latest.json.
 Everything it starts, it stops; it sends traffic to 127.0.0.1 only.
 """
 
@@ -40,6 +45,41 @@ SLUG = PIECE.split("/")[2]
 # Newest first, so that a comment approved now is on the first page, past 1,000 others.
 NEWEST = f"{PIECE}?sort=newest"
 APPROVALS = 10
+POSTS_ONE_AT_A_TIME = 400
+BLOCK = 20  # posts in a row with the scorer off, then on, and so on
+IN_USE = """
+from moderation.models import ScorerModel
+print(ScorerModel.objects.get(outcome="in_use").pk)
+"""
+TRAININGS = """
+from moderation.models import ScorerModel
+print(ScorerModel.objects.count())
+"""
+TOGGLE = """
+from moderation.models import ScorerModel
+ScorerModel.objects.filter(pk=MODEL).update(outcome=OUTCOME)
+"""
+DECISIONS = 2000  # generated, for the scorer to train on
+
+# The scorer's own time for a comment: the model in use, the texts of the piece's comments.
+SCORING_TIME = """
+import json, statistics, time
+from comments.models import Comment
+from comments.moderator import Submission
+from moderation import rules, scorer
+model = scorer.model_in_use()
+assert model is not None, "no model in use"
+times = []
+for comment in Comment.objects.select_related("author", "target").order_by("-id")[:1000]:
+    submission = Submission(author=comment.author, target=comment.target, body=comment.body)
+    rules.rejection_tally(submission), rules.find_repeat(submission)  # the rules' own work
+    started = time.perf_counter()
+    rules.machine_score(submission)
+    times.append((time.perf_counter() - started) * 1000)
+times.sort()
+print(json.dumps({"comments": len(times), "median_ms": statistics.median(times),
+                  "p99_ms": times[int(len(times) * 0.99) - 1]}))
+"""
 
 # Two readers, each signed in with a session: one reads (and has recommended three comments
 # on the first page, so their page carries marks of their own), the other posts. A moderator
@@ -97,7 +137,56 @@ def worker_memory(site: stack.Stack) -> list[dict]:
                     "peak_mb": int(fields["VmHWM"]) / 1024,
                 }
             )
+    if site.worker is not None:
+        status = Path(f"/proc/{site.worker.pid}/status").read_text()
+        fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, re.M))
+        workers.append(
+            {
+                "node": "task worker",
+                "pid": site.worker.pid,
+                "rss_mb": int(fields["VmRSS"]) / 1024,
+                "peak_mb": int(fields["VmHWM"]) / 1024,
+            }
+        )
     return workers
+
+
+def posts_one_at_a_time(site: stack.Stack, data: dict, csrf_secret: str) -> dict:
+    """Milliseconds a post takes when posts are sent to node 1 one after another (wrk's
+    queueing left out), the scorer off and on in turns of BLOCK posts, so that neither
+    side posts into a bigger database than the other."""
+    model = site.manage(IN_USE).strip().splitlines()[-1]
+    node = http.client.HTTPConnection("127.0.0.1", site.node_ports[0], timeout=10)
+    headers = {
+        "Cookie": f"sessionid={data['poster']}; csrftoken={csrf_secret}",
+        "X-CSRFToken": csrf_secret,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    times: dict[str, list[float]] = {"scorer off": [], "scorer on": []}
+    for turn in range(POSTS_ONE_AT_A_TIME // BLOCK):
+        label = "scorer on" if turn % 2 else "scorer off"
+        outcome = "in_use" if turn % 2 else "replaced"
+        site.manage(TOGGLE.replace("MODEL", model).replace("OUTCOME", repr(outcome)))
+        for n in range(BLOCK):
+            body = f"body=One+at+a+time+{turn}+{n}+{secrets.token_hex(4)}"
+            started = time.perf_counter()
+            node.request("POST", f"/comments/on/{data['piece']}/", body=body, headers=headers)
+            response = node.getresponse()
+            response.read()
+            times[label].append((time.perf_counter() - started) * 1000)
+            if response.status != 302:
+                sys.exit(f"a post one at a time answered {response.status}")
+    node.close()
+    site.manage(TOGGLE.replace("MODEL", model).replace("OUTCOME", repr("in_use")))
+    figures = {}
+    for label, values in times.items():
+        values.sort()
+        figures[label] = {
+            "posts": len(values),
+            "median_ms": round(statistics.median(values), 2),
+            "p90_ms": round(values[int(len(values) * 0.9) - 1], 2),
+        }
+    return figures
 
 
 def run_wrk(url: str, *, headers: dict | None = None, script: Path | None = None) -> dict:
@@ -208,19 +297,38 @@ end
             ("article, anonymous, Varnish", varnish, PIECE, {}, None),
             ("article, anonymous, gunicorn alone", node, PIECE, {}, None),
             ("article, signed in", varnish, PIECE, signed_in, None),
-            ("post a comment", varnish, "/comments/", {}, post_script),
+            ("post a comment, scorer off", varnish, "/comments/", {}, post_script),
         ]
         for _, base, path, headers, script in scenarios:  # warm caches and workers
             for _ in range(0 if script else 4):
                 request = urllib.request.Request(base + path, headers=headers)
                 urllib.request.urlopen(request, timeout=10).read()
         results = []
-        for name, base, path, headers, script in scenarios:
+
+        def measure(name: str, base: str, path: str, headers: dict, script) -> None:
             time.sleep(2)  # let the workers finish what the previous scenario queued
             figures = run_wrk(base + path, headers=headers, script=script)
             via = "varnish" if base == varnish else "node 1"
             results.append({"scenario": name, "via": via, "path": path, **figures})
             print(f"  {name:<36} {figures['requests_per_second']:>9.1f} req/s")
+
+        for scenario in scenarios:
+            measure(*scenario)
+        # The scorer on: trained on generated decisions, and once more by the task worker.
+        print(
+            loopback.manage(site.env, "seed_decisions", SLUG, "--count", str(DECISIONS), "--force")
+        )
+        print(loopback.manage(site.env, "train_scorer"))
+        measure("post a comment, scorer on", varnish, "/comments/", {}, post_script)
+        one_at_a_time = posts_one_at_a_time(site, data, csrf_secret)
+        scoring = json.loads(site.manage(SCORING_TIME).strip().splitlines()[-1])
+        # The scheduled training, by the task worker, before its memory is read.
+        print(loopback.manage(site.env, "train_scorer", "--schedule", "--no-train"))
+        started = time.monotonic()
+        while site.manage(TRAININGS).strip().splitlines()[-1] != "2":
+            if time.monotonic() - started > 300:
+                sys.exit("the task worker did not train within 5 minutes")
+            time.sleep(2)
         time.sleep(2)
         delays = approval_delays(site, data, csrf_secret)
         memory = worker_memory(site)
@@ -243,6 +351,8 @@ end
         "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per scenario",
         "results": results,
         "approval_to_edge": approval,
+        "posts_one_at_a_time": one_at_a_time,
+        "scoring_one_comment": scoring,
         "workers": memory,
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -261,12 +371,21 @@ end
         f"approval to the page Varnish serves, {approval['trials']} trials: "
         f"median {approval['median_s'] * 1000:.0f} ms, max {approval['max_s'] * 1000:.0f} ms"
     )
+    for label, figures in one_at_a_time.items():
+        print(
+            f"{figures['posts']} posts one at a time to node 1, {label}: median "
+            f"{figures['median_ms']:.2f} ms, p90 {figures['p90_ms']:.2f} ms"
+        )
+    print(
+        f"the scorer, {scoring['comments']} comments: median {scoring['median_ms']:.3f} ms, "
+        f"p99 {scoring['p99_ms']:.3f} ms a comment"
+    )
     for worker in memory:
         rss, peak = worker["rss_mb"], worker["peak_mb"]
-        print(
-            f"node {worker['node']} worker {worker['pid']}: {rss:.0f} MB resident now, "
-            f"peak {peak:.0f} MB"
+        where = (
+            worker["node"] if worker["node"] == "task worker" else f"node {worker['node']} worker"
         )
+        print(f"{where} {worker['pid']}: {rss:.0f} MB resident now, peak {peak:.0f} MB")
     print(f"written to {RESULTS.relative_to(ROOT) / 'latest.json'}")
 
 

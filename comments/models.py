@@ -71,6 +71,13 @@ class Comment(models.Model):
     held_reason = models.CharField(
         max_length=255, blank=True, help_text="Why the comment was held for review."
     )
+    score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The moderation model's estimate, 0 to 1, that moderators would turn the "
+        "comment down, when it was posted; empty when no model was in use.",
+    )
     recommendation_count = models.PositiveIntegerField(default=0, editable=False)
     # A keyed hash (HMAC with the secret key) of the poster's address, for moderators to
     # link abuse from one place; never the address itself.

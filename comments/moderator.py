@@ -4,8 +4,9 @@ As django-contrib-comments' moderation framework lets an app plug in, the commen
 only asks; `COMMENTS_MODERATOR` names the class that answers (the `moderation` app's
 `moderation.rules.SiteModerator` on this site), and comments imports nothing of it:
 
-- `decide(submission)`: the state a new comment starts in, and the reason recorded for
-  moderators (or `Sanctioned`, refusing it);
+- `decide(submission)`: the state a new comment starts in, the reason recorded for
+  moderators and, when it has one, a score that orders the queue (or `Sanctioned`,
+  refusing it);
 - `sanction(user)`: the sanction in force on a reader, if any, which stops every write a
   reader makes (withdrawing their own comment excepted: it publishes nothing);
 - `decision_url(event_id)`: where the author of a comment reads the reasons for a
@@ -37,6 +38,9 @@ class Decision:
     state: str
     reason: str  # for moderators: "Held: 4 links (limit 2)"
     rule: str  # the rule's name, recorded on the event
+    # How likely moderators are to turn it down, 0 to 1 (a model's estimate), or None: kept
+    # on the comment, the queue can put the likeliest first.
+    score: float | None = None
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Submission:
     body: str
     honeypot: str = ""
     now: datetime = field(default_factory=timezone.now)
+    # What a moderator worked out about this submission, for its other rules to reuse.
+    facts: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def history(self) -> dict[str, int]:

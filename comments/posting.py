@@ -211,6 +211,7 @@ def post_comment(
             held_reason=states.as_held_reason(decision.reason)
             if decision.state != State.APPROVED
             else "",
+            score=decision.score,
             ip_hash=ip_hash,
             allow_faq_credit=bool(allow_faq_credit),
             created_at=now,

@@ -250,6 +250,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_history",
         "article",
         "why_held",
+        "scored",
         "report_summary",
         "status",
         "on_site",
@@ -375,6 +376,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Why held")
     def why_held(self, comment: Comment) -> str:
         return comment.held_reason or "—"
+
+    @admin.display(description="Score", ordering="score")
+    def scored(self, obj: Comment) -> str:
+        """The scorer's estimate that moderators turn it down (moderation.scorer)."""
+        return "—" if obj.score is None else f"{obj.score:.2f}"
 
     @admin.display(description="Open reports", ordering="open_report_count")
     def report_summary(self, comment: Comment) -> str:

@@ -357,3 +357,81 @@ class Notice(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+
+class ScorerModel(models.Model):
+    """One training of the comment scorer (`moderation.training`), kept whatever came of it:
+    the model in use, one it replaced, one that evaluated worse than the model in use, or a
+    run that found too few decisions to train on. At most one is in use.
+
+    `estimator` is the fitted scikit-learn model in skops's format (never pickle), which
+    the next training loads to compare; `weights` are its coefficients as little-endian
+    float32, which the site scores with (`moderation.scorer`) without loading scikit-learn
+    in every web worker.
+    """
+
+    class Outcome(models.TextChoices):
+        IN_USE = "in_use", "In use"
+        REPLACED = "replaced", "Replaced by a newer model"
+        WORSE = "worse", "Not used: evaluated worse than the model in use"
+        TOO_FEW = "too_few", "Not trained: too few decisions"
+
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    features = models.PositiveSmallIntegerField(
+        help_text="The version of the features it was trained on (moderation.features.FEATURES)."
+    )
+    decisions = models.PositiveIntegerField(help_text="Moderators' decisions it learnt from.")
+    turned_down = models.PositiveIntegerField(help_text="Of which rejected, spam or removed.")
+    held_out = models.PositiveIntegerField(
+        default=0, help_text="The newest decisions, kept out of training to evaluate it."
+    )
+    threshold = models.FloatField(default=0.5, help_text="Held for review at or above this.")
+    precision = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Of the held-out comments it would have held, the share moderators turned down.",
+    )
+    recall = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Of the held-out comments moderators turned down, the share it would have held.",
+    )
+    # The previous model in use, scored on the same held-out decisions.
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    previous_precision = models.FloatField(null=True, blank=True)
+    previous_recall = models.FloatField(null=True, blank=True)
+    # Counts on the held-out decisions: held and turned down, held and approved, not held
+    # and turned down, not held and approved.
+    confusion = models.JSONField(default=dict, blank=True)
+    estimator = models.BinaryField(blank=True, editable=False)
+    weights = models.BinaryField(blank=True, editable=False)
+    intercept = models.FloatField(default=0.0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "scorer model"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome"], condition=Q(outcome="in_use"), name="one_scorer_in_use"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorer model {self.pk} ({self.get_outcome_display().lower()})"
+
+    @property
+    def f1(self) -> float | None:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def previous_f1(self) -> float | None:
+        return _f1(self.previous_precision, self.previous_recall)
+
+
+def _f1(precision: float | None, recall: float | None) -> float | None:
+    if precision is None or recall is None:
+        return None
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0

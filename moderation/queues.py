@@ -141,8 +141,17 @@ def for_moderation(queryset: QuerySet[Comment] | None = None) -> QuerySet[Commen
     )
 
 
-def in_queue(queue: Queue, queryset: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
-    return for_moderation(queryset).filter(queue.condition).order_by(*queue.ordering)
+# Any queue can be read in the scorer's order instead of its own: the comments moderators
+# are likeliest to turn down first (those no model scored last), then oldest first.
+PRIORITY = "priority"
+BY_PRIORITY = (F("score").desc(nulls_last=True), "created_at", "id")
+
+
+def in_queue(
+    queue: Queue, queryset: QuerySet[Comment] | None = None, *, sort: str = ""
+) -> QuerySet[Comment]:
+    ordering = BY_PRIORITY if sort == PRIORITY else queue.ordering
+    return for_moderation(queryset).filter(queue.condition).order_by(*ordering)
 
 
 def report_reasons(comment: Comment) -> list[tuple[str, int]]:

@@ -18,10 +18,13 @@ and until when. The last rule, the piece's policy, always decides, so `decide` a
    another piece, in the last COMMENTS_REPEAT_WINDOW_HOURS: held, naming the other copy.
 8. An author whose recent comments were mostly turned down (COMMENTS_REJECTION_*): back to
    pre-moderation, held.
-9. One of the author's first COMMENTS_HOLD_FIRST_N comments: held.
-10. A trusted author (COMMENTS_TRUSTED_AFTER published comments, none rejected, spam or
+9. The scorer (`moderation.scorer`, when a model is in use): a score at or past its
+   threshold holds the comment for a person, naming what weighed most. It never rejects;
+   whichever rule decides, the score is kept on the comment for the queue's order.
+10. One of the author's first COMMENTS_HOLD_FIRST_N comments: held.
+11. A trusted author (COMMENTS_TRUSTED_AFTER published comments, none rejected, spam or
    removed in the last COMMENTS_TRUST_WINDOW_DAYS): published.
-11. The piece's policy (its own, or COMMENTS_DEFAULT_POLICY): pre-moderate holds every
+12. The piece's policy (its own, or COMMENTS_DEFAULT_POLICY): pre-moderate holds every
    comment, first-time holds authors with no published comment, post-moderate publishes.
 
 The decision is recorded on the comment's first `CommentEvent` (actor: none, `rule`: the
@@ -32,7 +35,7 @@ rule's name, `reason`: the sentence below) and, when the comment is held, as its
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -48,6 +51,7 @@ from comments.targets import CommentTarget
 from core.markdown import BARE_URL
 from core.text import fold, normalise_domain
 
+from . import features, scorer
 from .models import BlockedEmailDomain, BlockedTerm, Sanction
 from .sanctions import active_sanction
 
@@ -245,7 +249,14 @@ def similarity(a: set, b: set) -> float:
 
 def find_repeat(s: Submission) -> tuple[int, str, float] | None:
     """(comment id, its piece's title, similarity) of the recent comment by another reader,
-    or on another piece, most like `s`; None when none is alike enough."""
+    or on another piece, most like `s`; None when none is alike enough. Looked for once per
+    submission (the scorer asks too)."""
+    if "repeat" not in s.facts:
+        s.facts["repeat"] = _find_repeat(s)
+    return s.facts["repeat"]
+
+
+def _find_repeat(s: Submission) -> tuple[int, str, float] | None:
     words = words_of(s.body)
     if len("".join(words)) < settings.COMMENTS_REPEAT_MIN_CHARS:
         return None
@@ -283,25 +294,69 @@ def repeat_post(s: Submission) -> Decision | None:
 # Rejection rate ------------------------------------------------------------------------
 
 
+def rejection_tally(s: Submission) -> tuple[int, int]:
+    """(decided, turned down): the author's comments in the last COMMENTS_REJECTION_WINDOW_DAYS
+    approved, and rejected, spam or removed. Counted once per submission."""
+    if "rejections" not in s.facts:
+        tally = Comment.objects.filter(
+            author_id=s.author.pk,
+            created_at__gte=s.now - timedelta(days=settings.COMMENTS_REJECTION_WINDOW_DAYS),
+            state__in=(State.APPROVED, *NEGATIVE_STATES),
+        ).aggregate(decided=Count("pk"), negative=Count("pk", filter=Q(state__in=NEGATIVE_STATES)))
+        s.facts["rejections"] = (tally["decided"], tally["negative"])
+    return s.facts["rejections"]
+
+
 def rejection_rate(s: Submission) -> Decision | None:
     needed = settings.COMMENTS_REJECTION_MIN_DECIDED
     if needed <= 0:
         return None
-    days = settings.COMMENTS_REJECTION_WINDOW_DAYS
-    tally = Comment.objects.filter(
-        author_id=s.author.pk,
-        created_at__gte=s.now - timedelta(days=days),
-        state__in=(State.APPROVED, *NEGATIVE_STATES),
-    ).aggregate(decided=Count("pk"), negative=Count("pk", filter=Q(state__in=NEGATIVE_STATES)))
-    decided, negative = tally["decided"], tally["negative"]
+    decided, negative = rejection_tally(s)
     limit = settings.COMMENTS_REJECTION_RATE_PERCENT
     if decided < needed or negative * 100 < limit * decided:
         return None
+    days = settings.COMMENTS_REJECTION_WINDOW_DAYS
     return Decision(
         State.PENDING,
         f"Held: pre-moderated, {negative} of this reader’s {decided} decided comments in "
         f"{days} days were rejected, spam or removed (limit {limit}%)",
         "rejection_rate",
+    )
+
+
+# The scorer ----------------------------------------------------------------------------
+
+
+def machine_score(s: Submission) -> scorer.Score | None:
+    """The scorer's estimate for `s`, or None while no model is in use. Once per submission."""
+    if "score" not in s.facts:
+        model = scorer.model_in_use()
+        if model is None:
+            s.facts["score"] = None
+        else:
+            decided, turned_down = rejection_tally(s)
+            signals = features.Signals(
+                links=count_links(s.body),
+                account_days=features.account_days(getattr(s.author, "date_joined", None), s.now),
+                decided=decided,
+                turned_down=turned_down,
+                repeat=find_repeat(s) is not None,
+            )
+            s.facts["score"] = model.score(s.body, signals)
+    return s.facts["score"]
+
+
+def scored(s: Submission) -> Decision | None:
+    score = machine_score(s)
+    if score is None or not score.holds:
+        return None
+    weighed = ", ".join(score.reasons) or "nothing in particular"
+    return Decision(
+        State.PENDING,
+        f"Held automatically by the scorer (model {score.model_id}): score "
+        f"{score.value:.2f}, holds from {score.threshold:.2f}; weighed most: {weighed}",
+        "scorer",
+        score.value,
     )
 
 
@@ -371,6 +426,7 @@ RULES: list[Callable[[Submission], Decision | None]] = [
     aliased_email,
     repeat_post,
     rejection_rate,
+    scored,
     first_comments,
     trusted_author,
     article_policy,
@@ -378,12 +434,14 @@ RULES: list[Callable[[Submission], Decision | None]] = [
 
 
 def decide(submission: Submission) -> Decision:
-    """The first decision of the rules, in order. The last rule always decides."""
+    """The first decision of the rules, in order (the last rule always decides), with the
+    scorer's estimate, whichever rule decided, for the queue's order."""
     for rule in RULES:
         decision = rule(submission)
         if decision is not None:
-            return decision
-    raise AssertionError("article_policy always decides")  # pragma: no cover
+            break
+    score = machine_score(submission)
+    return replace(decision, score=score.value) if score is not None else decision
 
 
 class SiteModerator(Moderator):

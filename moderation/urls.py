@@ -23,5 +23,6 @@ urlpatterns = [
 
 urlpatterns += [
     path("stats/", views.stats, name="stats"),
+    path("scorer/", views.scorer, name="scorer"),
     path("readers/<int:pk>/", views.reader, name="reader"),
 ]

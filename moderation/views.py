@@ -13,6 +13,7 @@ in the admin.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -31,7 +32,7 @@ from core.redirects import safe_next
 from . import actions, queues, readers, second_looks, statements
 from . import stats as queue_stats
 from .forms import ReaderNoteForm
-from .models import ReaderNote, SecondLook
+from .models import ReaderNote, ScorerModel, SecondLook
 
 PER_PAGE = 20
 
@@ -129,7 +130,10 @@ def _answer(
 def queue(request: HttpRequest) -> HttpResponse:
     """A queue as a list, a page at a time."""
     current = queues.queue_or_default(request.GET.get("queue"))
-    page = Paginator(queues.in_queue(current), PER_PAGE).get_page(request.GET.get("page"))
+    sort = queues.PRIORITY if request.GET.get("sort") == queues.PRIORITY else ""
+    page = Paginator(queues.in_queue(current, sort=sort), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     tabs = _tabs(current, one=False)
     return render(
         request,
@@ -141,6 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "items": [Item.of(comment) for comment in page.object_list],
             "one_url": f"{reverse('moderation:next')}?queue={current.key}",
+            "by_priority": sort == queues.PRIORITY,
         },
     )
 
@@ -416,6 +421,29 @@ def stats(request: HttpRequest) -> HttpResponse:
             "waiting": queue_stats.waiting_now(),
             "moderators": queue_stats.decisions_per_moderator(),
             "windows": queue_stats.WINDOWS,
+        },
+    )
+
+
+SCORER_RUNS = 20
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def scorer(request: HttpRequest) -> HttpResponse:
+    """The comment scorer: the model in use and its evaluation, or why there is none, and
+    the last trainings, whatever came of them."""
+    runs = list(ScorerModel.objects.select_related("previous")[:SCORER_RUNS])
+    return render(
+        request,
+        "moderation/scorer.html",
+        {
+            "in_use": ScorerModel.objects.filter(outcome=ScorerModel.Outcome.IN_USE).first(),
+            "latest": runs[0] if runs else None,
+            "runs": runs,
+            "needs": settings.MODERATION_SCORER_MIN_DECISIONS,
+            "needs_each": settings.MODERATION_SCORER_MIN_EACH,
+            "retrain_hours": settings.MODERATION_SCORER_RETRAIN_HOURS,
         },
     )
 

@@ -368,6 +368,16 @@ COMMENTS_REPEAT_SCAN = env_int("COMMENTS_REPEAT_SCAN", 500)
 COMMENTS_REJECTION_MIN_DECIDED = env_int("COMMENTS_REJECTION_MIN_DECIDED", 4)
 COMMENTS_REJECTION_WINDOW_DAYS = env_int("COMMENTS_REJECTION_WINDOW_DAYS", 30)
 COMMENTS_REJECTION_RATE_PERCENT = env_int("COMMENTS_REJECTION_RATE_PERCENT", 50)
+# The comment scorer (moderation.scorer, trained by `manage.py train_scorer` and every
+# MODERATION_SCORER_RETRAIN_HOURS by the task queue): a score at or past the threshold holds
+# a comment for review. It trains on at least MODERATION_SCORER_MIN_DECISIONS moderators'
+# decisions, MODERATION_SCORER_MIN_EACH of them approvals and as many turned down, and is
+# evaluated on the newest MODERATION_SCORER_HELD_OUT share of them. 0 hours: no schedule.
+MODERATION_SCORER_THRESHOLD = float(os.environ.get("MODERATION_SCORER_THRESHOLD", "") or 0.5)
+MODERATION_SCORER_MIN_DECISIONS = env_int("MODERATION_SCORER_MIN_DECISIONS", 200)
+MODERATION_SCORER_MIN_EACH = env_int("MODERATION_SCORER_MIN_EACH", 20)
+MODERATION_SCORER_HELD_OUT = float(os.environ.get("MODERATION_SCORER_HELD_OUT", "") or 0.2)
+MODERATION_SCORER_RETRAIN_HOURS = env_int("MODERATION_SCORER_RETRAIN_HOURS", 24)
 # Open reports that hide a published comment until a moderator decides (0: never).
 COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
 # For pieces whose editors leave "Site default": pre_moderate | first_time | post_moderate.

@@ -2,20 +2,19 @@
 test starts on loopback (200, 404, a redirect to a non-web address, HEAD refused, silence):
 the editor's request only queues the check, and the change form shows the answers."""
 
-import signal
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from articles import link_checks
 from articles.models import LinkCheck
+from tests.worker import run_worker
 
 seen_agents: list[str] = []
 
@@ -57,16 +56,6 @@ def silent(settings):
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
-
-
-def _run_worker():
-    """The real worker, in this process, until no task is due (see tests/core/test_tasks.py)."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 @pytest.mark.django_db
@@ -114,7 +103,7 @@ def test_an_editor_asks_and_the_worker_checks_while_the_request_only_queues(
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("Checking the 2 external links in the background" in m for m in shown)
 
-    _run_worker()
+    run_worker()
     queued.refresh_from_db()
     assert queued.status == TaskResultStatus.SUCCESSFUL
     assert {(c.url, c.status_code) for c in LinkCheck.objects.all()} == {

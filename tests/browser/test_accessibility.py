@@ -21,7 +21,7 @@ from articles.models import Article
 from comments import follows
 from comments.models import Comment, Follow
 from core.roles import EDITORS, REVIEWERS
-from moderation import actions, readers, sanctions
+from moderation import actions, corpus, readers, sanctions, training
 from tests.admin_forms import admin_form_data
 
 from .conftest import ARTIFACTS, DESKTOP, PASSWORD, PHONE, screenshot
@@ -196,6 +196,26 @@ def test_axe_on_the_queue_figures_and_a_readers_page(browser_context, showcase, 
     page.get_by_role("button", name="Add the note").click()  # empty: refused, said why
     expect(page.get_by_role("alert")).to_contain_text("Write the note.")
     _axe_clean_in_both_schemes(page, axe, "moderation reader (error)")
+
+
+def test_axe_on_the_scorer_page_off_and_in_use(browser_context, showcase, axe, settings):
+    settings.MODERATION_SCORER_MIN_DECISIONS = 200
+    piece = Article.objects.get(slug=ARTICLE.strip("/").split("/")[-1])
+    corpus.seed_decisions(target=piece, count=100, seed=1)
+    training.train()  # too few: off
+    page = browser_context(viewport=DESKTOP, user=showcase["moderator"]).open()
+    page.goto(reverse("moderation:scorer"))
+    expect(page.get_by_text("The scorer is off.")).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation scorer (off)")
+    corpus.seed_decisions(target=piece, count=300, seed=2)
+    training.train()
+    page.goto(reverse("moderation:scorer"))
+    expect(page.get_by_role("table", name="The held-out decisions")).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation scorer (in use)")
+    screenshot(page, "moderation-scorer-dark")
+    page.goto(reverse("moderation:queue") + "?queue=published&sort=priority")
+    expect(page.get_by_text("likeliest to be turned down first")).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation queue (by score)")
 
 
 def test_axe_on_a_phone_with_the_contents_open(browser_context, showcase, axe):

@@ -33,7 +33,6 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.urls import reverse
@@ -42,11 +41,11 @@ from django_tasks_db.models import DBTaskResult
 
 from comments import posting
 from core import tasks
+from tests.worker import DATABASE_BACKEND, run_worker
 from tools import loopback
 from tools.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REPLY_TASK = "comments.notifications.send_reply_notification"
 
 SETUP = (
@@ -304,17 +303,6 @@ def database_queue(settings):
     settings.TASKS = DATABASE_BACKEND
 
 
-def _run_worker():
-    """The real worker, in this process, until no task is due. Only in a transactional test:
-    the worker closes a connection found inside a transaction (PostgreSQL's would be lost)."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
 def test_a_message_goes_through_the_queue_as_it_was_made(mailoutbox):
     message = EmailMultiAlternatives(
         "Subject", "Text body", "Site <site@example.org>", ["to@example.org"],
@@ -356,7 +344,7 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
     (queued,) = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     assert queued.task_path == "core.tasks.send_email"
     assert queued.args_kwargs["args"][0]["to"] == ["new@example.org"]
-    _run_worker()
+    run_worker()
     (sent,) = mailoutbox
     assert sent.to == ["new@example.org"]
     assert sent.subject == "[Meridian] Confirm your email address"
@@ -373,7 +361,7 @@ def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
     make_user("second.moderator@example.org", groups=["Moderators"], is_staff=True)
     posting.post_comment(target=make_article(), author=make_user(), body="Hold me.")
     assert mailoutbox == []  # posting only enqueued the alert
-    _run_worker()
+    run_worker()
     assert sorted(sent.to[0] for sent in mailoutbox) == [
         "first.moderator@example.org",
         "second.moderator@example.org",
@@ -431,7 +419,7 @@ def test_healthz_reports_the_queue(client, database_queue):
     assert answer.status_code == 200
     assert answer.json()["tasks_waiting"] == 3
     assert 3600 <= answer.json()["tasks_oldest_ready_seconds"] < 3700
-    _run_worker()
+    run_worker()
     assert len(mail.outbox) == 2
     after = client.get(reverse("healthz")).json()
     assert (after["tasks_waiting"], after["tasks_oldest_ready_seconds"]) == (1, None)

@@ -392,6 +392,7 @@ def test_the_rules_apply_in_order(settings, reader, moderator, post, piece):
         "aliased_email",
         "repeat_post",
         "rejection_rate",
+        "scored",
         "first_comments",
         "trusted_author",
         "article_policy",

@@ -4,10 +4,7 @@ statement of reasons by mail through the task queue (opt-out); moderators previe
 before deciding; a second look is asked once and decided by another moderator, each step in
 the audit trail."""
 
-import signal
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult, TaskResultStatus
@@ -16,21 +13,10 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from moderation import actions, second_looks, statements
 from moderation.models import SecondLook, StatementOptOut
+from tests.worker import DATABASE_BACKEND, run_worker
 
 State = Comment.State
 Kind = CommentEvent.Kind
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def _run_worker():
-    """The real worker (django-tasks-db), in this process, until no task is due; as in
-    tests/core/test_tasks.py, only in a transactional test."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def _client(user) -> Client:
@@ -64,7 +50,7 @@ def test_a_rejection_sends_the_statement_of_reasons_through_the_worker(
     (queued,) = DBTaskResult.objects.filter(
         task_path="moderation.statements.send_statement_of_reasons"
     )
-    _run_worker()
+    run_worker()
     (mail,) = mailoutbox
     assert mail.to == ["reader@example.com"]
     assert mail.subject == "[Meridian] Your comment on “Axis of pragmatism” was rejected: why"

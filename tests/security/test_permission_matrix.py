@@ -171,6 +171,7 @@ MODERATION_ROWS = [
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
     Row("moderation:preview", MODERATORS_ONLY, args=("queued",), query="action=reject"),
     Row("moderation:stats", MODERATORS_ONLY),
+    Row("moderation:scorer", MODERATORS_ONLY),
     Row("moderation:reader", MODERATORS_ONLY, args=("user_pk",)),
     Row(
         "moderation:reader",

@@ -1,0 +1,86 @@
+"""The comment scorer: how likely this site's moderators are to turn a new comment down.
+
+A linear model (logistic regression, trained by `moderation.training` on the moderators' own
+decisions) over `moderation.features`. Scoring is plain Python over the model's float32
+weights (`ScorerModel.weights`): no scikit-learn, NumPy or network in the web process, well
+under a millisecond for a comment. The model in use is read from its row once per process
+and again only when another row is in use. Only routing follows from a score:
+`moderation.rules.scored` holds a comment at or past the threshold for a person to decide,
+and says which words and signals weighed most.
+"""
+
+import math
+import sys
+from array import array
+from dataclasses import dataclass
+
+from .features import COLUMNS, SIGNALS, TEXT_COLUMNS, Signals, row_of, terms
+from .models import ScorerModel
+
+EXPLAINED = 3  # words or phrases named in a held reason
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float  # 0 to 1
+    threshold: float
+    reasons: tuple[str, ...]  # what weighed most towards holding, as moderators read it
+    model_id: int
+
+    @property
+    def holds(self) -> bool:
+        return self.value >= self.threshold
+
+
+@dataclass(frozen=True)
+class Model:
+    id: int
+    weights: array
+    intercept: float
+    threshold: float
+
+    @classmethod
+    def of(cls, row: ScorerModel) -> "Model":
+        weights = array("f")
+        weights.frombytes(bytes(row.weights))
+        if sys.byteorder == "big":  # stored little-endian
+            weights.byteswap()
+        if len(weights) != COLUMNS:
+            raise ValueError(f"scorer model {row.pk} has {len(weights)} weights, not {COLUMNS}")
+        return cls(row.pk, weights, row.intercept, row.threshold)
+
+    def score(self, text: str, signals: Signals) -> Score:
+        found = terms(text)
+        row = row_of(found, signals)
+        w = self.weights
+        total = self.intercept + sum(w[c] * value for c, value in row.items())
+        weighed: list[tuple[float, str]] = []
+        for key, own in found.items():
+            # A word's weight: its own and its runs of letters' (a run shared by two words
+            # counts for each).
+            share = sum(w[c] * row[c] for c in own)
+            if share > 0:
+                weighed.append((share, f"“{key[2:]}”"))
+        for offset, name in enumerate(SIGNALS):
+            share = w[TEXT_COLUMNS + offset] * row.get(TEXT_COLUMNS + offset, 0.0)
+            if share > 0 and name != "account_age":  # a new account is said by new_account
+                weighed.append((share, signals.described(name)))
+        weighed.sort(reverse=True)
+        value = 1 / (1 + math.exp(-max(min(total, 30.0), -30.0)))
+        return Score(value, self.threshold, tuple(r for _, r in weighed[:EXPLAINED]), self.id)
+
+
+_loaded: dict[int, Model] = {}
+
+
+def model_in_use() -> Model | None:
+    """The model in use, read from its row the first time this process meets it: one small
+    query each time, for which row is in use."""
+    in_use = ScorerModel.objects.filter(outcome=ScorerModel.Outcome.IN_USE)
+    pk = in_use.values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    if pk not in _loaded:
+        _loaded.clear()  # only the model in use is kept
+        _loaded[pk] = Model.of(in_use.get(pk=pk))
+    return _loaded[pk]

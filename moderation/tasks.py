@@ -1,0 +1,40 @@
+"""The scorer's scheduled training, on the task queue: `retrain` trains on the decisions so
+far (moderation.training) and queues the next training MODERATION_SCORER_RETRAIN_HOURS
+later, so one `manage.py train_scorer --schedule` starts a schedule that keeps itself going.
+
+Only the worker imports this module (and so scikit-learn): web processes never enqueue it.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, TaskResultStatus
+
+from core.tasks import retried
+
+from . import training
+
+
+def queue_retraining(*, after: timedelta | None = None) -> bool:
+    """Queue `retrain` to run after `after` (default: now) unless one is queued already;
+    True when this queued it."""
+    if isinstance(retrain.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            task_path=retrain.module_path, status=TaskResultStatus.READY
+        )
+        if waiting.exists():
+            return False
+    task = retrain.using(run_after=timezone.now() + after) if after else retrain
+    task.enqueue()
+    return True
+
+
+@retried
+def retrain() -> int:
+    """Train, and queue the next training first: a failed attempt's retry queues no second."""
+    hours = settings.MODERATION_SCORER_RETRAIN_HOURS
+    if hours > 0:
+        queue_retraining(after=timedelta(hours=hours))
+    return training.train().pk
