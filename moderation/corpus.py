@@ -151,7 +151,8 @@ def seed_decisions(
     rng = random.Random(seed)  # noqa: S311 - made-up text, not secrets
     now = timezone.now()
     start = start or now - timedelta(days=days)
-    writers = _writers(rng, start)
+    # Their own generator: the comments are the same for a seed whichever writers exist.
+    writers = _writers(random.Random(f"writers:{seed}"), start)  # noqa: S311
     # A few writers are the usual suspects, and spam comes mostly from the youngest accounts.
     suspects, young = writers[1::7], writers[::5]
     moderator = _moderator()

@@ -360,21 +360,25 @@ class Notice(models.Model):
 
 
 class ScorerModel(models.Model):
-    """One training of the comment scorer (`moderation.training`), kept whatever came of it:
-    the model in use, one it replaced, one that evaluated worse than the model in use, or a
-    run that found too few decisions to train on. At most one is in use.
+    """One training of the comment scorer (`moderation.training`), kept whatever came of it,
+    with its figures: the model in use, one it replaced, one that evaluated worse than the
+    model in use, one another training overtook, a run that found too few decisions, or one
+    that failed. At most one is in use.
 
-    `estimator` is the fitted scikit-learn model in skops's format (never pickle), which
-    the next training loads to compare; `weights` are its coefficients as little-endian
-    float32, which the site scores with (`moderation.scorer`) without loading scikit-learn
-    in every web worker.
+    Only the model in use keeps its `estimator` (the fitted scikit-learn model in skops's
+    format, never pickle, which the next training loads to compare) and its `weights` (its
+    coefficients as little-endian float32, which the site scores with, `moderation.scorer`,
+    without loading scikit-learn in every web worker): a few megabytes each, so the others
+    keep their figures only.
     """
 
     class Outcome(models.TextChoices):
         IN_USE = "in_use", "In use"
         REPLACED = "replaced", "Replaced by a newer model"
         WORSE = "worse", "Not used: evaluated worse than the model in use"
+        OVERTAKEN = "overtaken", "Not used: another training finished first"
         TOO_FEW = "too_few", "Not trained: too few decisions"
+        FAILED = "failed", "Failed"
 
     created_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -383,10 +387,18 @@ class ScorerModel(models.Model):
     )
     decisions = models.PositiveIntegerField(help_text="Moderators' decisions it learnt from.")
     turned_down = models.PositiveIntegerField(help_text="Of which rejected, spam or removed.")
-    held_out = models.PositiveIntegerField(
-        default=0, help_text="The newest decisions, kept out of training to evaluate it."
+    trained_until = models.DateTimeField(
+        null=True, blank=True, help_text="When the newest decision it learnt from was made."
     )
-    threshold = models.FloatField(default=0.5, help_text="Held for review at or above this.")
+    held_out = models.PositiveIntegerField(
+        default=0,
+        help_text="The newest decisions, kept out of the training of a model like it to "
+        "evaluate it.",
+    )
+    threshold = models.FloatField(
+        default=0.5,
+        help_text="Held for review at or above this (MODERATION_SCORER_THRESHOLD when trained).",
+    )
     precision = models.FloatField(
         null=True,
         blank=True,
@@ -397,15 +409,23 @@ class ScorerModel(models.Model):
         blank=True,
         help_text="Of the held-out comments moderators turned down, the share it would have held.",
     )
-    # The previous model in use, scored on the same held-out decisions.
+    confusion = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The held-out decisions: held and turned down, held but approved, passed "
+        "but turned down, passed and approved.",
+    )
+    # The model in use when it was trained, and both scored on the held-out decisions made
+    # after that model's training (the ones neither learnt from).
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    compared_on = models.PositiveIntegerField(default=0)
+    compared_precision = models.FloatField(null=True, blank=True)
+    compared_recall = models.FloatField(null=True, blank=True)
     previous_precision = models.FloatField(null=True, blank=True)
     previous_recall = models.FloatField(null=True, blank=True)
-    # Counts on the held-out decisions: held and turned down, held and approved, not held
-    # and turned down, not held and approved.
-    confusion = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, help_text="Why a training failed.")
     estimator = models.BinaryField(blank=True, editable=False)
     weights = models.BinaryField(blank=True, editable=False)
     intercept = models.FloatField(default=0.0, editable=False)
@@ -425,6 +445,10 @@ class ScorerModel(models.Model):
     @property
     def f1(self) -> float | None:
         return _f1(self.precision, self.recall)
+
+    @property
+    def compared_f1(self) -> float | None:
+        return _f1(self.compared_precision, self.compared_recall)
 
     @property
     def previous_f1(self) -> float | None:

@@ -9,15 +9,17 @@ and again only when another row is in use. Only routing follows from a score:
 and says which words and signals weighed most.
 """
 
+import logging
 import math
 import sys
 from array import array
 from dataclasses import dataclass
 
-from .features import COLUMNS, SIGNALS, TEXT_COLUMNS, Signals, row_of, terms
+from .features import COLUMNS, FEATURES, SIGNALS, TEXT_COLUMNS, Signals, row_of, terms
 from .models import ScorerModel
 
 EXPLAINED = 3  # words or phrases named in a held reason
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,17 +72,27 @@ class Model:
         return Score(value, self.threshold, tuple(r for _, r in weighed[:EXPLAINED]), self.id)
 
 
-_loaded: dict[int, Model] = {}
+# The model this process scores with, and the row it came from: (id, trained at), which a
+# restored database or a rolled-back test cannot give to other weights. Replaced whole.
+_loaded: tuple[tuple[int, object], Model] | None = None
 
 
 def model_in_use() -> Model | None:
     """The model in use, read from its row the first time this process meets it: one small
-    query each time, for which row is in use."""
-    in_use = ScorerModel.objects.filter(outcome=ScorerModel.Outcome.IN_USE)
-    pk = in_use.values_list("pk", flat=True).first()
-    if pk is None:
+    query each time, for which row is in use. None when no model on today's features is
+    in use, or its weights cannot be read (logged: comments are then decided by the rules)."""
+    global _loaded
+    in_use = ScorerModel.objects.filter(outcome=ScorerModel.Outcome.IN_USE, features=FEATURES)
+    key = in_use.values_list("pk", "created_at").first()
+    if key is None:
         return None
-    if pk not in _loaded:
-        _loaded.clear()  # only the model in use is kept
-        _loaded[pk] = Model.of(in_use.get(pk=pk))
-    return _loaded[pk]
+    if _loaded is None or _loaded[0] != key:
+        row = in_use.filter(pk=key[0]).only("pk", "weights", "intercept", "threshold").first()
+        if row is None:  # replaced between the two queries: the next post reads the new one
+            return None
+        try:
+            _loaded = (key, Model.of(row))
+        except ValueError:
+            logger.exception("Scorer model %s cannot be used; the scorer is off", row.pk)
+            return None
+    return _loaded[1]

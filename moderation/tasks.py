@@ -2,7 +2,10 @@
 far (moderation.training) and queues the next training MODERATION_SCORER_RETRAIN_HOURS
 later, so one `manage.py train_scorer --schedule` starts a schedule that keeps itself going.
 
-Only the worker imports this module (and so scikit-learn): web processes never enqueue it.
+Web processes never enqueue it; the fitting runs in a process of its own
+(`moderation.fitting`), so the worker never holds scikit-learn. A schedule whose chain broke
+(a worker killed mid-task) is started again by the same command, which is safe to run at
+every deployment: it queues nothing while a training waits.
 """
 
 from datetime import timedelta

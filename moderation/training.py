@@ -12,10 +12,11 @@ The fitting itself, with scikit-learn, runs in a process of its own (`moderation
 3. Evaluation, held out by time: a model trained on the older decisions scores the newest
    MODERATION_SCORER_HELD_OUT share; precision and recall of "would have been held" (a score
    at or past the threshold) against what moderators decided. The model in use, if trained
-   on the same features, is scored on the same decisions.
+   on the same features, and that model are both scored on the held-out decisions made
+   since the model in use was trained (neither learnt from them).
 4. The model kept is trained again on every decision. It is put in use unless the model in
-   use evaluated better (a higher F1 on the same held-out decisions); either way the run is
-   kept, with its figures, for moderators to read (/moderation/scorer/).
+   use evaluated better there (a higher F1); either way the run is kept, with its figures,
+   for moderators to read (/moderation/scorer/), and so is a failed one (then raised).
 """
 
 import base64
@@ -29,7 +30,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from comments.models import Comment, CommentEvent
 
@@ -52,17 +54,25 @@ class Example:
     decided_at: datetime
 
 
+def _last_decision() -> Subquery:
+    """When a moderator (a person, not a rule) last decided the comment."""
+    return Subquery(
+        CommentEvent.objects.filter(
+            comment=OuterRef("pk"),
+            actor__isnull=False,
+            kind=CommentEvent.Kind.STATE,
+            to_state__in=DECIDED,
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+
+
 def decisions() -> list[Example]:
     """Every comment a moderator decided, oldest decision first, with its signals."""
-    last_decision = CommentEvent.objects.filter(
-        comment=OuterRef("pk"),
-        actor__isnull=False,
-        kind=CommentEvent.Kind.STATE,
-        to_state__in=DECIDED,
-    ).order_by("-created_at", "-id")
     rows = list(
         Comment.objects.filter(state__in=DECIDED)
-        .annotate(decided_at=Subquery(last_decision.values("created_at")[:1]))
+        .annotate(decided_at=_last_decision())
         .filter(decided_at__isnull=False)
         .order_by("created_at", "id")
         .values_list(
@@ -97,23 +107,26 @@ def decisions() -> list[Example]:
 
 def _rejection_history(authors: set[int]):
     """A function (author, time) -> (comments decided, turned down) in the rejection rule's
-    window before that time, as `moderation.rules.rejection_rate` counts them."""
+    window before that time, as `moderation.rules.rejection_rate` counted them then: only
+    decisions made by that time (a rule's at posting, else the moderator's), never one made
+    after (which would teach the model what it could not have known)."""
     window = timedelta(days=settings.COMMENTS_REJECTION_WINDOW_DAYS)
-    times: dict[int, list[datetime]] = defaultdict(list)
-    negative_so_far: dict[int, list[int]] = defaultdict(lambda: [0])
-    for author, created_at, state in (
+    posted: dict[int, list[datetime]] = defaultdict(list)
+    known: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+    for author, created_at, known_at, state in (
         Comment.objects.filter(author_id__in=authors, state__in=DECIDED)
+        .annotate(known_at=Coalesce(_last_decision(), F("created_at")))
         .order_by("author_id", "created_at", "id")
-        .values_list("author_id", "created_at", "state")
+        .values_list("author_id", "created_at", "known_at", "state")
     ):
-        times[author].append(created_at)
-        negative_so_far[author].append(negative_so_far[author][-1] + (state != State.APPROVED))
+        posted[author].append(created_at)
+        known[author].append((known_at, state != State.APPROVED))
 
     def history(author: int, at: datetime) -> tuple[int, int]:
-        start = bisect.bisect_left(times[author], at - window)
-        end = bisect.bisect_left(times[author], at)
-        counts = negative_so_far[author]
-        return end - start, counts[end] - counts[start]
+        start = bisect.bisect_left(posted[author], at - window)
+        end = bisect.bisect_left(posted[author], at)
+        seen = [negative for known_at, negative in known[author][start:end] if known_at < at]
+        return len(seen), sum(seen)
 
     return history
 
@@ -164,15 +177,18 @@ class TrainingFailed(Exception):
 
 def fit_elsewhere(job: dict) -> dict:
     """Run `job` in `python -m moderation.fitting` (see there), its answer parsed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "moderation.fitting"],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=False,
-        timeout=FITTING_TIMEOUT,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "moderation.fitting"],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+            check=False,
+            timeout=FITTING_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as timeout:
+        raise TrainingFailed(f"moderation.fitting took longer than {timeout.timeout} s") from None
     if done.returncode:
         raise TrainingFailed(f"moderation.fitting failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout)
@@ -231,32 +247,59 @@ def train() -> ScorerModel:
         return run
 
     older, newest = examples[:-held_out], examples[-held_out:]
+    run.trained_until = examples[-1].decided_at
     previous = ScorerModel.objects.filter(
         outcome=Outcome.IN_USE, features=features.FEATURES
     ).first()
-    fitted = fit_elsewhere(
-        {
-            "older": _rows(older),
-            "newest": _rows(newest),
-            # The file is the model: what scores here is what the site has been scoring with.
-            "previous": base64.b64encode(bytes(previous.estimator)).decode() if previous else None,
-        }
-    )
+    job = {
+        "older": _rows(older),
+        "newest": _rows(newest),
+        # The file is the model: what scores here is what the site has been scoring with.
+        "previous": base64.b64encode(bytes(previous.estimator)).decode() if previous else None,
+    }
+    try:
+        fitted = fit_elsewhere(job)
+    except TrainingFailed as failure:
+        run.outcome, run.error = Outcome.FAILED, str(failure)[-4000:]
+        run.save()
+        raise
     result = evaluate(fitted["newest"], newest, threshold=threshold)
     run.held_out, run.precision, run.recall = len(newest), result.precision, result.recall
     run.confusion = result.confusion
+    better = True
     if previous is not None:
-        before = evaluate(fitted["previous"], newest, threshold=previous.threshold)
-        run.previous = previous
-        run.previous_precision, run.previous_recall = before.precision, before.recall
-    run.estimator = base64.b64decode(fitted["estimator"])
-    run.weights = base64.b64decode(fitted["weights"])
-    run.intercept = fitted["intercept"]
-    better = previous is None or (run.f1 or 0.0) >= (run.previous_f1 or 0.0)
+        # Only the held-out decisions made since the model in use was trained: it learnt
+        # from the others, and would look better on them than it is.
+        unseen = [
+            n for n, example in enumerate(newest) if example.decided_at > previous.trained_until
+        ]
+        run.previous, run.compared_on = previous, len(unseen)
+        if unseen:
+            examples_unseen = [newest[n] for n in unseen]
+            mine = evaluate(
+                [fitted["newest"][n] for n in unseen], examples_unseen, threshold=threshold
+            )
+            theirs = evaluate(
+                [fitted["previous"][n] for n in unseen],
+                examples_unseen,
+                threshold=previous.threshold,
+            )
+            run.compared_precision, run.compared_recall = mine.precision, mine.recall
+            run.previous_precision, run.previous_recall = theirs.precision, theirs.recall
+            better = (run.compared_f1 or 0.0) >= (run.previous_f1 or 0.0)
     with transaction.atomic():
-        if better:
-            ScorerModel.objects.filter(outcome=Outcome.IN_USE).update(outcome=Outcome.REPLACED)
+        # Another training may have finished meanwhile: the row in use, locked, says.
+        in_use = ScorerModel.objects.select_for_update().filter(outcome=Outcome.IN_USE).first()
+        if in_use is not None and in_use.features == features.FEATURES and in_use != previous:
+            run.outcome = Outcome.OVERTAKEN
+        elif better:
+            ScorerModel.objects.filter(outcome=Outcome.IN_USE).update(
+                outcome=Outcome.REPLACED, estimator=b"", weights=b""
+            )
             run.outcome = Outcome.IN_USE
+            run.estimator = base64.b64decode(fitted["estimator"])
+            run.weights = base64.b64decode(fitted["weights"])
+            run.intercept = fitted["intercept"]
         else:
             run.outcome = Outcome.WORSE
         run.save()

@@ -433,12 +433,14 @@ SCORER_RUNS = 20
 def scorer(request: HttpRequest) -> HttpResponse:
     """The comment scorer: the model in use and its evaluation, or why there is none, and
     the last trainings, whatever came of them."""
-    runs = list(ScorerModel.objects.select_related("previous")[:SCORER_RUNS])
+    runs = list(ScorerModel.objects.defer("estimator", "weights")[:SCORER_RUNS])
     return render(
         request,
         "moderation/scorer.html",
         {
-            "in_use": ScorerModel.objects.filter(outcome=ScorerModel.Outcome.IN_USE).first(),
+            "in_use": ScorerModel.objects.defer("estimator", "weights")
+            .filter(outcome=ScorerModel.Outcome.IN_USE)
+            .first(),
             "latest": runs[0] if runs else None,
             "runs": runs,
             "needs": settings.MODERATION_SCORER_MIN_DECISIONS,

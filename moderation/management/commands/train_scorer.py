@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from moderation import tasks, training
 from moderation.models import ScorerModel
 
 
-def percent(value: float | None) -> str:
+def figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
@@ -31,7 +31,10 @@ class Command(BaseCommand):
             )
         if no_train:
             return
-        run = training.train()
+        try:
+            run = training.train()
+        except training.TrainingFailed as failure:
+            raise CommandError(str(failure)) from failure
         self.stdout.write(self.describe(run))
 
     def describe(self, run: ScorerModel) -> str:
@@ -46,16 +49,24 @@ class Command(BaseCommand):
             f"Model {run.pk}: trained on {run.decisions} decisions ({run.turned_down} turned "
             f"down); the {run.held_out} newest decisions held out to evaluate it.",
             f"Would have been held (score >= {run.threshold:.2f}): precision "
-            f"{percent(run.precision)}, recall {percent(run.recall)}.",
+            f"{figure(run.precision)}, recall {figure(run.recall)}.",
             f"  held and turned down {confusion['held_turned_down']}, held but approved "
             f"{confusion['held_approved']}, passed but turned down "
             f"{confusion['passed_turned_down']}, passed and approved "
             f"{confusion['passed_approved']}.",
         ]
-        if run.previous_id:
+        if run.previous_id and run.compared_on:
             lines.append(
-                f"Model {run.previous_id} (in use before) on the same decisions: precision "
-                f"{percent(run.previous_precision)}, recall {percent(run.previous_recall)}."
+                f"On the {run.compared_on} held-out decisions made since model "
+                f"{run.previous_id} (in use) was trained: this one precision "
+                f"{figure(run.compared_precision)}, recall {figure(run.compared_recall)}; model "
+                f"{run.previous_id} precision {figure(run.previous_precision)}, recall "
+                f"{figure(run.previous_recall)}."
+            )
+        elif run.previous_id:
+            lines.append(
+                f"No held-out decision was made since model {run.previous_id} (in use) was "
+                "trained: nothing to compare them on."
             )
         lines.append(f"Outcome: {run.get_outcome_display().lower()}.")
         return "\n".join(lines)
