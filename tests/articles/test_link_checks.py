@@ -83,7 +83,7 @@ def test_addresses_of_private_networks_are_never_asked(settings, web):
     assert len(seen_agents) == agents_before  # the server was never reached
 
 
-@pytest.mark.django_db(transaction=True)  # the worker: see _run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_an_editor_asks_and_the_worker_checks_while_the_request_only_queues(
     client, settings, editor, make_article, web, admin_post
 ):

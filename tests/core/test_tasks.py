@@ -328,7 +328,7 @@ def test_a_message_goes_through_the_queue_as_it_was_made(mailoutbox):
     assert sent.extra_headers["Message-ID"] == data["headers"]["Message-ID"]
 
 
-@pytest.mark.django_db(transaction=True)  # see _run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_queue, mailoutbox):
     response = client.post(
         reverse("account_signup"),
@@ -352,7 +352,7 @@ def test_a_sign_up_mail_is_sent_by_the_worker_not_the_request(client, database_q
     assert queued.status == TaskResultStatus.SUCCESSFUL
 
 
-@pytest.mark.django_db(transaction=True)  # see _run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_moderators_are_mailed_by_the_worker_one_task_per_mail(
     client, settings, database_queue, make_user, make_article, mailoutbox
 ):
@@ -395,7 +395,7 @@ def test_a_reply_rolled_back_leaves_no_task(settings, database_queue, make_user,
     assert DBTaskResult.objects.filter(task_path=REPLY_TASK).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)  # see _run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_healthz_reports_the_queue(client, database_queue):
     empty = client.get(reverse("healthz")).json()
     assert empty == {

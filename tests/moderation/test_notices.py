@@ -10,8 +10,9 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
 from moderation.models import Notice
+from tests.worker import DATABASE_BACKEND, run_worker
 
-from .test_statements import DATABASE_BACKEND, _client, _run_worker
+from .test_statements import _client
 
 State = Comment.State
 
@@ -88,7 +89,7 @@ def test_notices_from_one_address_are_rate_limited(client, published, settings):
     assert Notice.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)  # the worker: see test_statements._run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_the_receipt_is_mailed_through_the_worker(settings, published, mailoutbox):
     settings.TASKS = DATABASE_BACKEND
     response = _send_notice(Client(), published)
@@ -98,7 +99,7 @@ def test_the_receipt_is_mailed_through_the_worker(settings, published, mailoutbo
     assert notice.good_faith
     assert mailoutbox == []  # the request only enqueued it
     assert DBTaskResult.objects.filter(task_path="moderation.notices.send_notice_receipt").exists()
-    _run_worker()
+    run_worker()
     (mail,) = mailoutbox
     assert mail.to == ["nora@example.net"]
     assert mail.subject == (
@@ -115,7 +116,7 @@ def test_the_receipt_is_mailed_through_the_worker(settings, published, mailoutbo
 def test_an_anonymous_csam_notice_sends_no_mail(settings, published, mailoutbox):
     settings.TASKS = DATABASE_BACKEND
     _send_notice(Client(), published, name="", email="", concerns_csam="on")
-    _run_worker()
+    run_worker()
     assert Notice.objects.count() == 1
     assert mailoutbox == []
     assert not DBTaskResult.objects.exists()
@@ -177,7 +178,7 @@ def test_an_illegal_decision_removes_the_comment_and_mails_both(
     assert notice.decision == "illegal"
     assert notice.decided_by == moderator
     assert mailoutbox == []
-    _run_worker()
+    run_worker()
     by_address = {mail.to[0]: mail for mail in mailoutbox}
     assert set(by_address) == {"nora@example.net", "trusted@example.com"}
     decision = by_address["nora@example.net"]
@@ -209,7 +210,7 @@ def test_a_not_illegal_decision_keeps_the_comment_and_tells_the_notifier(
     )
     published.refresh_from_db()
     assert published.state == State.APPROVED
-    _run_worker()
+    run_worker()
     (mail,) = mailoutbox
     assert mail.to == ["nora@example.net"]
     body = " ".join(mail.body.split())

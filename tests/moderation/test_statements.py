@@ -32,7 +32,7 @@ def _text(response) -> str:
 # The statement of reasons, through the real queue ---------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)  # see _run_worker
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_a_rejection_sends_the_statement_of_reasons_through_the_worker(
     settings, reader, moderator, post, mailoutbox
 ):
