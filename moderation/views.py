@@ -175,6 +175,7 @@ def _queue_page(
             "tabs": tabs,
             "moderation_waiting": _waiting(tabs),
             "page": page,
+            "params": params,  # the queue's own query string (the pages' links keep it)
             "entries": entries,
             "shown": len(comments) + sum(group.beyond_page for group in found),
             "here": here,

@@ -12,7 +12,8 @@ from comments import posting
 from comments.models import Comment, CommentEvent
 from core.roles import MODERATORS
 
-from .conftest import DESKTOP, screenshot
+from .conftest import DESKTOP, SMALL_PHONE, screenshot
+from .pages import no_horizontal_overflow, wide_elements
 from .test_accessibility import _axe_clean_in_both_schemes, axe  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
@@ -184,6 +185,17 @@ def test_without_javascript_groups_and_the_multi_select_are_plain_forms(browser_
     expect(page.locator(".messages")).to_contain_text("3 comments approved.")
     expect(_count(page, "pending")).to_have_text("0")
     assert _states(copies) == [State.APPROVED] * 3
+
+
+def test_a_group_and_the_multi_select_fit_a_small_phone(browser_context, queue):
+    page = browser_context(viewport=SMALL_PHONE, user=queue[2]).open()
+    page.goto("/moderation/")
+    page.get_by_role("region", name="3 near-duplicate comments").get_by_text(
+        "Reject all 3…"
+    ).click()
+    scroll_width, width = no_horizontal_overflow(page)
+    assert scroll_width == width, wide_elements(page)
+    screenshot(page, "moderation-group-320")
 
 
 # Accessibility ---------------------------------------------------------------------------

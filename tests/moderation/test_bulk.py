@@ -203,6 +203,19 @@ def test_a_rejection_without_its_reason_is_told_and_keeps_the_selection(moderati
     assert _states(copies) == [State.PENDING] * 3
 
 
+def test_the_page_shown_again_after_an_error_is_the_queue_page_it_came_from(
+    moderating, monkeypatch, copies, unrelated
+):
+    monkeypatch.setattr("moderation.views.PER_PAGE", 1)
+    back = f"{QUEUE}?queue=pending&page=2"
+    response = moderating.post(BULK, {"action": "approve", "shown": _seen(unrelated), "next": back})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Page 2 of 4" in page
+    assert 'href="?queue=pending&amp;page=1"' in page  # its links keep the queue
+    assert f'name="next" value="{QUEUE}?queue=pending&amp;page=2"' in page  # and so its forms
+
+
 @pytest.mark.parametrize(
     ("fields", "told"),
     [
