@@ -250,10 +250,11 @@
     }
   });
 
+  // A box of the multi-select takes no letters: the keys go on working from it.
   function typing(target) {
     return (
       target.isContentEditable ||
-      /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+      (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "checkbox") ||
       target.closest("details[open] form")
     );
   }

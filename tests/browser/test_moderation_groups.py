@@ -136,6 +136,9 @@ def test_a_moderator_approves_several_by_multi_select_with_a_live_count(browser_
     page.get_by_label("Select the comment by Cy").uncheck()
     expect(count).to_have_text("2 selected")
     expect(every).not_to_be_checked()
+    # The click made Cy's comment the current one; from its box, the keys still work.
+    page.keyboard.press("k")
+    expect(page.locator(f"#mod-item-{comments[1].pk}")).to_have_class(re.compile(r"\bis-current\b"))
     page.evaluate("window.__sameDocument = true")
 
     bulk.get_by_label("Action").select_option(label="Reject")
