@@ -19,6 +19,7 @@ that point at what they revert.
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -235,9 +236,19 @@ class BulkResult:
 
 
 def moderate_many(
-    *, comments, action: str, moderator, reason: str = "", category: str = ""
+    *,
+    comments,
+    action: str,
+    moderator,
+    reason: str = "",
+    category: str = "",
+    expected_states: Mapping[int, str] | None = None,
 ) -> BulkResult:
     """Apply `action` to each comment that it applies to; say why for the others.
+
+    With `expected_states` (comment id: the state the moderator saw, from the queue page),
+    a comment that is no longer in that state is left as it is and refused, as `moderate`
+    refuses one; without, each comment's current state is taken as seen.
 
     One batch: `undo_last_action` reverts it whole. Each comment is its own transaction,
     so one refusal does not undo the rest.
@@ -250,6 +261,7 @@ def moderate_many(
                 comment=comment,
                 action=action,
                 moderator=moderator,
+                expected_state=(expected_states or {}).get(comment.pk),
                 reason=reason,
                 category=category,
                 batch=result.batch,

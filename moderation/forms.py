@@ -1,8 +1,12 @@
-"""Forms of the moderation pages: a reader's notice of illegal content (moderation.notices)
-and a moderator's note on a reader (moderation.readers)."""
+"""Forms of the moderation pages: a reader's notice of illegal content (moderation.notices),
+a moderator's note on a reader (moderation.readers), and one decision on several comments
+of the queue page (moderation.actions.moderate_many)."""
 
 from django import forms
 
+from comments.models import Comment, CommentEvent
+
+from .actions import ACTIONS, REASON_MAX_LENGTH
 from .models import Notice, ReaderNote
 
 
@@ -96,3 +100,84 @@ class ReaderNoteForm(forms.ModelForm):
     class Meta:
         model = ReaderNote
         fields = ["text"]
+
+
+class BulkForm(forms.Form):
+    """One decision on several comments of the queue page: those ticked (or all those on
+    the page), or a group of near-duplicates. `shown` carries each comment the page showed
+    as "<id>:<state>": only those are decided, and only while still in that state."""
+
+    MAX_COMMENTS = 500
+
+    action = forms.ChoiceField(
+        choices=[(name, spec.label) for name, spec in ACTIONS.items()],
+        error_messages={
+            "required": "Choose what to do with the selected comments.",
+            "invalid_choice": "Choose an action from the list.",
+        },
+    )
+    category = forms.ChoiceField(
+        required=False,
+        choices=[("", "Choose a reason…"), *CommentEvent.Reason.choices],
+        error_messages={"invalid_choice": "Choose a reason from the list."},
+    )
+    reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH)
+    all = forms.BooleanField(required=False)
+
+    def clean_reason(self) -> str:
+        return " ".join(self.cleaned_data["reason"].split())
+
+    def full_clean(self) -> None:
+        # The words' limit, said as the single actions say it (with the length typed).
+        words = self.data.get("reason", "") if self.is_bound else ""
+        self.fields["reason"].error_messages["max_length"] = (
+            f"The reason is {len(words)} characters long; the limit is {REASON_MAX_LENGTH}."
+        )
+        super().full_clean()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        shown = _shown(self.data.getlist("shown"))
+        if self.data.get("all"):
+            chosen = list(shown)
+        else:
+            chosen = [pk for pk in _ids(self.data.getlist("comment")) if pk in shown]
+        if not chosen:
+            raise forms.ValidationError(
+                "Choose at least one comment: tick its box, or “Select all on this page”."
+            )
+        if len(chosen) > self.MAX_COMMENTS:
+            raise forms.ValidationError(
+                f"{len(chosen)} comments are chosen; at most {self.MAX_COMMENTS} at once."
+            )
+        spec = ACTIONS.get(data.get("action", ""))
+        if spec is not None and spec.needs_reason and not data.get("category"):
+            what = "s are" if len(chosen) > 1 else " is"
+            whose = "their authors" if len(chosen) > 1 else "its author"
+            self.add_error(
+                "category", f"Choose why the comment{what} {spec.done}: {whose} will be told."
+            )
+        data["chosen"] = chosen
+        data["shown"] = {pk: shown[pk] for pk in chosen}
+        return data
+
+    @property
+    def selected(self) -> set[int]:
+        """The comments ticked, as the moderator sent them (kept on the page after an error)."""
+        return set(_ids(self.data.getlist("comment")))
+
+
+def _ids(values: list[str]) -> list[int]:
+    """Comment ids, in the order sent, once each; anything else is left out."""
+    ids = (int(value) for value in values if value.isdigit() and len(value) < 11)
+    return list(dict.fromkeys(pk for pk in ids if 0 < pk < 2**31))
+
+
+def _shown(values: list[str]) -> dict[int, str]:
+    """{id: state} from "<id>:<state>" entries; anything else is left out."""
+    shown = {}
+    for value in values:
+        pk, _, state = value.partition(":")
+        if pk.isdigit() and len(pk) < 11 and 0 < int(pk) < 2**31 and state in Comment.State.values:
+            shown.setdefault(int(pk), state)
+    return shown

@@ -40,27 +40,56 @@ class Queue:
     label: str
     condition: Q
     ordering: tuple[str, ...]
+    # The actions the page's multi-select offers (moderation.actions' names), and whether
+    # near-duplicates are grouped (moderation.groups): queues of comments that wait.
+    bulk: tuple[str, ...] = ()
+    grouped: bool = False
+
+
+_WAITING = ("approve", "reject", "spam", "remove")
+_GONE = ("restore",)
 
 
 QUEUES: dict[str, Queue] = {
     q.key: q
     for q in (
         # Waiting ones oldest first: the queue is cleared in the order comments came in.
-        Queue("pending", "Pending", Q(state=State.PENDING), ("created_at", "id")),
-        Queue("reported", "Reported", _open_reported(), ("-open_report_count", "created_at", "id")),
+        Queue(
+            "pending",
+            "Pending",
+            Q(state=State.PENDING),
+            ("created_at", "id"),
+            bulk=_WAITING,
+            grouped=True,
+        ),
+        Queue(
+            "reported",
+            "Reported",
+            _open_reported(),
+            ("-open_report_count", "created_at", "id"),
+            bulk=_WAITING,
+            grouped=True,
+        ),
         # Authors asking for a second look at a decision: decided by another moderator.
         Queue("second_look", "Second looks", _open_second_look(), ("created_at", "id")),
-        Queue("published", "Published", Q(state=State.APPROVED), ("-created_at", "-id")),
+        Queue(
+            "published",
+            "Published",
+            Q(state=State.APPROVED),
+            ("-created_at", "-id"),
+            bulk=("feature", "reject", "spam", "remove"),
+        ),
         Queue(
             "featured",
             "Featured",
             Q(state=State.APPROVED, is_featured=True),
             ("-featured_at", "-id"),
+            bulk=("unfeature", "reject", "spam", "remove"),
         ),
-        Queue("rejected", "Rejected", Q(state=State.REJECTED), ("-created_at", "-id")),
-        Queue("spam", "Spam", Q(state=State.SPAM), ("-created_at", "-id")),
+        Queue("rejected", "Rejected", Q(state=State.REJECTED), ("-created_at", "-id"), bulk=_GONE),
+        Queue("spam", "Spam", Q(state=State.SPAM), ("-created_at", "-id"), bulk=_GONE),
         Queue("withdrawn", "Withdrawn", Q(state=State.WITHDRAWN), ("-created_at", "-id")),
-        Queue("removed", "Removed", Q(state=State.REMOVED), ("-created_at", "-id")),
+        Queue("removed", "Removed", Q(state=State.REMOVED), ("-created_at", "-id"), bulk=_GONE),
     )
 }
 DEFAULT_QUEUE = "pending"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("one/", views.next_item, name="next"),
     path("undo/", views.undo, name="undo"),
+    path("bulk/", views.bulk, name="bulk"),
     path("<int:pk>/", views.item, name="item"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/preview/", views.preview, name="preview"),

@@ -6,20 +6,28 @@ that work without JavaScript; static/js/moderation.js adds the keyboard (j/k to 
 a/r/s/f to approve, reject, mark as spam, feature, u to undo) and sends the same forms
 with fetch(), answered here with JSON and the comment's new HTML, without a reload.
 
+On the list of a queue of waiting comments, near-duplicates are shown together as one
+group (`moderation.groups`) whose buttons decide them all; every list has a multi-select
+(a box per comment, all on the page) for one decision on several. Both post to `bulk`,
+which decides only what the page showed, still as it showed it, as one batch: one undo
+reverts it whole.
+
 Only the Moderators group (comments.change_comment) gets in: signed-out visitors are sent
 to sign in, everyone else is refused (403). Every action is `moderation.actions`'s, as
 in the admin.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -29,9 +37,9 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from core.redirects import safe_next
 
-from . import actions, queues, readers, second_looks, statements
+from . import actions, groups, queues, readers, second_looks, statements
 from . import stats as queue_stats
-from .forms import ReaderNoteForm
+from .forms import BulkForm, ReaderNoteForm
 from .models import ReaderNote, ScorerModel, SecondLook
 
 PER_PAGE = 20
@@ -125,15 +133,41 @@ def _answer(
     }
 
 
-@moderator_required
-@require_http_methods(["GET", "HEAD"])
-def queue(request: HttpRequest) -> HttpResponse:
-    """A queue as a list, a page at a time."""
-    current = queues.queue_or_default(request.GET.get("queue"))
-    sort = queues.PRIORITY if request.GET.get("sort") == queues.PRIORITY else ""
-    page = Paginator(queues.in_queue(current, sort=sort), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+@dataclass
+class GroupEntry:
+    """Near-duplicate comments on the queue page, with the decisions that take them all."""
+
+    group: groups.Group
+    items: list[Item]
+    actions: list[actions.Action]
+    categories = CommentEvent.Reason.choices
+
+    @classmethod
+    def of(cls, group: groups.Group, queue: queues.Queue) -> "GroupEntry":
+        return cls(
+            group=group,
+            items=[Item.of(comment) for comment in group.members],
+            actions=[actions.ACTIONS[name] for name in queue.bulk],
+        )
+
+
+def _queue_page(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    here: str,
+    bulk_form: BulkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    current = queues.queue_or_default(params.get("queue"))
+    sort = queues.PRIORITY if params.get("sort") == queues.PRIORITY else ""
+    page = Paginator(queues.in_queue(current, sort=sort), PER_PAGE).get_page(params.get("page"))
+    comments = list(page.object_list)
+    found = groups.near_duplicates(page=comments, queue=current)
+    entries = [
+        GroupEntry.of(entry, current) if isinstance(entry, groups.Group) else Item.of(entry)
+        for entry in groups.arrange(page=comments, groups=found)
+    ]
     tabs = _tabs(current, one=False)
     return render(
         request,
@@ -143,11 +177,26 @@ def queue(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "moderation_waiting": _waiting(tabs),
             "page": page,
-            "items": [Item.of(comment) for comment in page.object_list],
+            "params": params,  # the queue's own query string (the pages' links keep it)
+            "entries": entries,
+            "shown": len(comments) + sum(group.beyond_page for group in found),
+            "here": here,
+            "bulk_actions": [actions.ACTIONS[name] for name in current.bulk],
+            "bulk_form": bulk_form,
+            "selected": bulk_form.selected if bulk_form is not None else set(),
+            "categories": CommentEvent.Reason.choices,
             "one_url": f"{reverse('moderation:next')}?queue={current.key}",
             "by_priority": sort == queues.PRIORITY,
         },
+        status=status,
     )
+
+
+@moderator_required
+@require_http_methods(["GET", "HEAD"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """A queue as a list, a page at a time; near-duplicates grouped in queues that wait."""
+    return _queue_page(request, request.GET, here=request.get_full_path())
 
 
 # Far past any queue, far inside any database's integers (SQLite's OFFSET is 64-bit).
@@ -263,6 +312,61 @@ def undo(request: HttpRequest) -> HttpResponse:
         answer = _answer(request, ok, message, fresh, back) | {"undone": undone}
         return JsonResponse(answer, status=200 if ok else 409)
     (messages.success if ok else messages.warning)(request, message)
+    return redirect(back)
+
+
+def _bulk_message(spec: actions.Action, result: actions.BulkResult) -> str:
+    done, refused = len(result.done), len(result.refused)
+    why = " ".join(f"#{comment.pk}: {reason}" for comment, reason in result.refused)
+    if not done:
+        who = "it" if refused == 1 else f"the {refused}"
+        return f"No comment was {spec.done}: {who} had changed meanwhile. {why}"
+    message = f"{done} comment{pluralize(done)} {spec.done}. “Undo my last action” reverts "
+    message += "it." if done == 1 else "them all."
+    if refused:
+        was, left = ("was", "it is") if refused == 1 else ("were", "they are")
+        message += f" {refused} had changed meanwhile and {was} left as {left}: {why}"
+    return message
+
+
+@moderator_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One action on several comments: a group of near-duplicates, or those ticked on the
+    page. Only comments the page showed, still in the state it showed, are decided; one
+    batch, so "Undo my last action" reverts them all."""
+    back = safe_next(request, reverse("moderation:queue"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        if _wants_json(request):
+            answer = {"ok": False, "message": message, "items": {}, "counts": queues.counts()}
+            return JsonResponse(answer, status=400)
+        # Shown again as it was sent: the selection, the action and the words kept.
+        params = QueryDict(urlsplit(back).query)
+        return _queue_page(request, params, here=back, bulk_form=form, status=400)
+    chosen = form.cleaned_data["chosen"]
+    spec = actions.ACTIONS[form.cleaned_data["action"]]
+    try:
+        result = actions.moderate_many(
+            comments=Comment.objects.select_related("author")
+            .filter(pk__in=chosen)
+            .order_by("created_at", "id"),
+            action=spec.name,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"],
+            expected_states=form.cleaned_data["shown"],
+        )
+    except CommentError as error:
+        ok, message, status = False, error.message, 400
+    else:
+        ok, message = bool(result.done), _bulk_message(spec, result)
+        status = 200 if ok else 409
+    if _wants_json(request):
+        fresh = list(queues.for_moderation().filter(pk__in=chosen))
+        return JsonResponse(_answer(request, ok, message, fresh, back), status=status)
+    (messages.success if ok else messages.error)(request, message)
     return redirect(back)
 
 

@@ -6,8 +6,12 @@
 //   u        undo my last action
 //
 // Actions are the page's own forms, sent with fetch() (the CSRF token is the form's): the
-// server answers with a message, announced in the live region, and the comments' new HTML,
-// which replaces them in place. No page reload.
+// server answers with a message, announced in the live region, the comments' new HTML,
+// which replaces them in place, and every queue's count, which the tabs show. No page reload.
+//
+// On the list, the multi-select (its boxes tied to the form #mod-bulk) counts what is
+// selected as it changes, and "Select all on this page" ticks every box; a group of
+// near-duplicates offers its decisions while any member is still as the page showed it.
 (function () {
   "use strict";
 
@@ -85,7 +89,77 @@
     if (current >= 0) {
       mark(current);
     }
+    countSelected();
+    refreshGroups();
   }
+
+  // The multi-select ----------------------------------------------------------------------
+
+  var bulk = root.querySelector("[data-mod-bulk]");
+
+  function boxes() {
+    return Array.prototype.slice.call(root.querySelectorAll("[data-mod-select]"));
+  }
+
+  function countSelected() {
+    if (!bulk) {
+      return;
+    }
+    var all = boxes();
+    var ticked = all.filter(function (box) {
+      return box.checked;
+    }).length;
+    var every = bulk.querySelector("[data-mod-select-all]");
+    if (every) {
+      every.checked = all.length > 0 && ticked === all.length;
+      every.indeterminate = ticked > 0 && ticked < all.length;
+    }
+    var count = bulk.querySelector("[data-mod-selected]");
+    if (count) {
+      count.textContent = ticked + " selected";
+    }
+  }
+
+  root.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-mod-select-all]")) {
+      boxes().forEach(function (box) {
+        box.checked = target.checked;
+      });
+    }
+    if (target.matches("[data-mod-select-all], [data-mod-select]")) {
+      countSelected();
+    }
+  });
+
+  // A group's decisions while any member is as the page showed it (each form names every
+  // member as "<id>:<state>"); after an undo gives them back, the decisions are back too.
+  function refreshGroups() {
+    root.querySelectorAll("[data-mod-group]").forEach(function (group) {
+      var form = group.querySelector("[data-mod-group-form]");
+      var choices = group.querySelector("[data-mod-group-actions]");
+      var done = group.querySelector("[data-mod-group-done]");
+      if (!form || !choices || !done) {
+        return;
+      }
+      var waiting = Array.prototype.filter.call(
+        form.querySelectorAll('input[name="shown"]'),
+        function (input) {
+          var seen = input.value.split(":");
+          var member = document.getElementById("mod-item-" + seen[0]);
+          return member && member.classList.contains("mod-item--" + seen[1]);
+        }
+      ).length;
+      var hadFocus = choices.contains(document.activeElement);
+      choices.hidden = waiting === 0;
+      done.hidden = waiting !== 0;
+      if (hadFocus && choices.hidden) {
+        done.focus({ preventScroll: true });
+      }
+    });
+  }
+
+  countSelected();
 
   // Each queue's count (the tabs', the header's), as the server counted after the action.
   function recount(counts) {
@@ -176,10 +250,11 @@
     }
   });
 
+  // A box of the multi-select takes no letters: the keys go on working from it.
   function typing(target) {
     return (
       target.isContentEditable ||
-      /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) ||
+      (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "checkbox") ||
       target.closest("details[open] form")
     );
   }

@@ -15,6 +15,13 @@ def _database(db):
 
 
 @pytest.fixture
+def moderating(client, moderator):
+    """The test client, signed in as a moderator."""
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def second_moderator(make_user):
     return make_user(
         "second.moderator@example.com",

@@ -169,6 +169,15 @@ MODERATION_ROWS = [
     ),
     Row("moderation:act", (302, 403, 403, 403, 403, 405, 405), args=("queued",)),
     Row("moderation:undo", MODERATOR_ACTS, method="POST"),
+    # Several comments at once (a group of near-duplicates, or the multi-select): with
+    # nothing selected the queue is shown again and says so (400), for moderators only.
+    Row(
+        "moderation:bulk",
+        (302, 403, 403, 403, 403, 400, 400),
+        method="POST",
+        data={"action": "approve"},
+    ),
+    Row("moderation:bulk", (302, 403, 403, 403, 403, 405, 405)),
     Row("moderation:preview", MODERATORS_ONLY, args=("queued",), query="action=reject"),
     Row("moderation:stats", MODERATORS_ONLY),
     Row("moderation:scorer", MODERATORS_ONLY),
