@@ -147,7 +147,8 @@ def seed_decisions(
     days: float = 60,
 ) -> list[Comment]:
     """Add `count` decided comments on `target`, posted evenly from `start` (default: `days`
-    ago) over `days`, each decided within the hour; returns them, oldest first."""
+    ago) over `days`, each decided within the hour (and not after now); returns them,
+    oldest first."""
     rng = random.Random(seed)  # noqa: S311 - made-up text, not secrets
     now = timezone.now()
     start = start or now - timedelta(days=days)
@@ -179,7 +180,8 @@ def seed_decisions(
                 created_at=created_at,
             )
         )
-        decisions.append((state, reason, created_at + timedelta(minutes=rng.uniform(1, 60))))
+        decided_at = min(created_at + timedelta(minutes=rng.uniform(1, 60)), now)  # never ahead
+        decisions.append((state, reason, decided_at))
     Comment.objects.bulk_create(comments)
     events = []
     for comment, (state, reason, decided_at) in zip(comments, decisions, strict=True):
