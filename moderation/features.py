@@ -2,10 +2,10 @@
 signals of its circumstances. Plain Python, without Django, shared by the site, which scores
 (`moderation.scorer`), and the process that fits (`moderation.fitting`).
 
-- the words (folded as the rules fold them), pairs of words, and the letters within each
-  word in threes to fives ("idiot" and "id1ot" share most of theirs), each hashed to one of
-  2**BITS columns with CRC-32 and weighted so that a comment's text features sum to one
-  in square (long comments don't outweigh short ones);
+- the words (folded as the rules fold them) but FUNCTION_WORDS, pairs of words, and the
+  letters within each word in threes to fives ("idiot" and "id1ot" share most of theirs),
+  each hashed to one of 2**BITS columns with CRC-32 and weighted so that a comment's text
+  features sum to one in square (long comments don't outweigh short ones);
 - SIGNALS: links, a new account, the account's age, the author's recent rejection rate,
   and a repeat of another reader's recent comment.
 """
@@ -27,6 +27,15 @@ TEXT_COLUMNS = 1 << BITS
 SIGNALS = ("links", "new_account", "account_age", "rejection_rate", "repeat")
 COLUMNS = TEXT_COLUMNS + len(SIGNALS)
 LETTERS = (3, 5)  # the shortest and longest runs of letters within a word
+# Words every comment uses, whatever moderators decide: alone they tell nothing (and a model
+# would learn them from whichever kind of comment happened to use them more), so only
+# pairs of words count them. "You" and "your" are not among them: they aim at a person.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but nor of to in on at by for with from as into than then so if
+    is are was were be been being am it its this that these those there here i me my we
+    us our they them their he him his she her do does did have has had will would can
+    could should may might must not no yes also just very about what which who whom""".split()  # noqa: SIM905 - a list to read
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def terms(text: str) -> dict[str, list[int]]:
     seen = words(text)
     for word in seen:
         key = "w:" + word
-        if key in found:
+        if key in found or word in FUNCTION_WORDS:
             continue
         padded = f" {word} "
         grams = {

@@ -285,7 +285,8 @@ def repeat_post(s: Submission) -> Decision | None:
     if found is None:
         return None
     pk, title, score = found
-    alike = "the same text as" if score == 1.0 else f"{score:.0%} the same as"
+    # The same words: case, accents, spacing and punctuation may differ.
+    alike = "the same words as" if score == 1.0 else f"{score:.0%} the same as"
     return Decision(
         State.PENDING, f"Held: repeat post, {alike} comment #{pk} on “{title}”", "repeat"
     )

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from .features import COLUMNS, FEATURES, SIGNALS, TEXT_COLUMNS, Signals, row_of, terms
 from .models import ScorerModel
 
-EXPLAINED = 3  # words or phrases named in a held reason
+EXPLAINED = 3  # words, phrases or signals named in a held reason
+# Named only when it moved the score by this much (in log-odds, as the reason shows it).
+MIN_SHARE = 0.1
 logger = logging.getLogger(__name__)
 
 
@@ -26,7 +28,9 @@ logger = logging.getLogger(__name__)
 class Score:
     value: float  # 0 to 1
     threshold: float
-    reasons: tuple[str, ...]  # what weighed most towards holding, as moderators read it
+    # What weighed most towards holding, as moderators read it: "“clown” +1.04", "2 links
+    # +0.70" (how far each moved the score, in log-odds).
+    reasons: tuple[str, ...]
     model_id: int
 
     @property
@@ -61,15 +65,16 @@ class Model:
             # A word's weight: its own and its runs of letters' (a run shared by two words
             # counts for each).
             share = sum(w[c] * row[c] for c in own)
-            if share > 0:
+            if share >= MIN_SHARE:
                 weighed.append((share, f"“{key[2:]}”"))
         for offset, name in enumerate(SIGNALS):
             share = w[TEXT_COLUMNS + offset] * row.get(TEXT_COLUMNS + offset, 0.0)
-            if share > 0 and name != "account_age":  # a new account is said by new_account
+            if share >= MIN_SHARE and name != "account_age":  # said by new_account
                 weighed.append((share, signals.described(name)))
         weighed.sort(reverse=True)
         value = 1 / (1 + math.exp(-max(min(total, 30.0), -30.0)))
-        return Score(value, self.threshold, tuple(r for _, r in weighed[:EXPLAINED]), self.id)
+        reasons = tuple(f"{what} +{share:.2f}" for share, what in weighed[:EXPLAINED])
+        return Score(value, self.threshold, reasons, self.id)
 
 
 # The model this process scores with, and the row it came from: (id, trained at), which a

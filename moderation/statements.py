@@ -13,7 +13,7 @@ comments.follows' links are). The reasons stay on "Your comments" either way.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -31,6 +31,7 @@ State = Comment.State
 Reason = CommentEvent.Reason
 DECISION_STATES = (State.REJECTED, State.SPAM, State.REMOVED)
 OPT_OUT_SALT = "moderation.statements.opt_out"
+ACTIONS = {State.REJECTED: "rejected", State.SPAM: "marked as spam", State.REMOVED: "removed"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class Statement:
 
     @property
     def action(self) -> str:
-        return Comment.State(self.to_state).label.lower()
+        """What the comment was: "rejected", "marked as spam", "removed"."""
+        return ACTIONS[self.to_state]
 
     @property
     def category_label(self) -> str:
@@ -171,7 +173,7 @@ def send_statement(*, event_id: int) -> bool:
         pk=event_id
     )
     author = event.comment.author
-    if event.comment.state != event.to_state or not _mailable(author):
+    if is_undone(event) or event.comment.state != event.to_state or not _mailable(author):
         return False
     _send("statement", context(of_event(event), opt_out_url=opt_out_url(author)), author)
     return True
@@ -183,10 +185,21 @@ def send_statement_of_reasons(*, event_id: int) -> bool:
     return send_statement(event_id=event_id)
 
 
+def is_undone(event: CommentEvent) -> bool:
+    return event.undone_by.exists()
+
+
 def announce(event: CommentEvent) -> None:
-    """Called inside the decision's transaction: the statement goes once it commits."""
-    if is_statement_decision(event):
-        tasks.enqueue(send_statement_of_reasons, event_id=event.pk)
+    """Called inside the decision's transaction: the statement goes once it commits and
+    MODERATION_STATEMENT_DELAY_SECONDS have passed, the time a moderator has to undo a slip
+    (an undone decision sends nothing)."""
+    if not is_statement_decision(event):
+        return
+    task = send_statement_of_reasons
+    delay = settings.MODERATION_STATEMENT_DELAY_SECONDS
+    if delay > 0 and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+    tasks.enqueue(task, event_id=event.pk)
 
 
 def send_outcome(*, review_id: int) -> bool:

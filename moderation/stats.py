@@ -2,8 +2,9 @@
 before a person decides on them, how many wait now, and who decided what.
 
 A wait runs from the event that made a comment pending (posted and held, or sent back by
-a rule) to the first decision a person other than its author made on it from there
-(an undo sends it back but does not start a new wait). Waits are read for comments
+a rule) to the first decision a person other than its author made on it from there that
+stands (an undone one is no decision; an undo sends it back but does not start a new
+wait). Waits are read for comments
 decided in the longest window, in one query whatever the number of comments; median and
 90th percentile are worked out here, so the same code runs on SQLite and PostgreSQL.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from comments.models import Comment, CommentEvent
@@ -55,8 +56,12 @@ def percentile(values: list[timedelta], fraction: float) -> timedelta | None:
 
 
 def _by_people():
-    """Events a person made on someone else's comment: moderators' decisions."""
-    return CommentEvent.objects.filter(actor__isnull=False).exclude(actor=F("comment__author"))
+    """Events a person made on someone else's comment and that stand: moderators'
+    decisions, neither undone since nor an undo (a slip and its correction are not two
+    decisions)."""
+    return CommentEvent.objects.filter(
+        actor__isnull=False, undoes__isnull=True, undone_by__isnull=True
+    ).exclude(actor=F("comment__author"))
 
 
 def waits(*, now: datetime | None = None) -> list[Waits]:
@@ -77,7 +82,6 @@ def waits(*, now: datetime | None = None) -> list[Waits]:
         .filter(
             kind=Kind.STATE,
             from_state=State.PENDING,
-            undoes__isnull=True,
             created_at__gte=since,
             created_at__lte=now,
         )
@@ -111,9 +115,7 @@ def waiting_now() -> Waiting:
     return Waiting(count=row["count"], oldest=row["oldest"])
 
 
-def _label(kind: str, to_state: str, undoes: bool) -> str:
-    if undoes:
-        return "Undone"
+def _label(kind: str, to_state: str) -> str:
     if kind != Kind.STATE:
         return Kind(kind).label
     return State(to_state).label
@@ -128,19 +130,14 @@ def decisions_per_moderator(*, now: datetime | None = None) -> list[ModeratorCou
         _by_people()
         .filter(created_at__gte=since, created_at__lte=now)
         .exclude(kind=Kind.REVIEW_ASKED)
-        .values(
-            "actor",
-            "kind",
-            "to_state",
-            undone=ExpressionWrapper(Q(undoes__isnull=False), output_field=BooleanField()),
-        )
+        .values("actor", "kind", "to_state")
         .annotate(n=Count("pk"), recent=Count("pk", filter=Q(created_at__gte=recent)))
         .order_by()
     )
     per: dict[int, dict] = {}
     for row in rows:
         entry = per.setdefault(row["actor"], {"counts": {}, "recent": 0, "total": 0})
-        label = _label(row["kind"], row["to_state"], row["undone"])
+        label = _label(row["kind"], row["to_state"])
         entry["counts"][label] = entry["counts"].get(label, 0) + row["n"]
         entry["recent"] += row["recent"]
         entry["total"] += row["n"]

@@ -441,6 +441,7 @@ def statement(request: HttpRequest, event_id: int) -> HttpResponse:
             "statement_text": render_to_string("moderation/email/statement_body.txt", context),
             "event": event,
             "review": review,
+            "undone": event.undone_by.order_by("created_at").first(),
             "can_ask": review is None and second_looks.can_ask(event, request.user),
             "opted_out": statements.opted_out(request.user),
             "is_author": event.comment.author_id == request.user.pk,

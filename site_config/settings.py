@@ -342,6 +342,9 @@ COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "5/m")
 COMMENTS_DRAFT_RATE_LIMIT = os.environ.get("COMMENTS_DRAFT_RATE_LIMIT", "20/h")
 # Notices of illegal content per client address (moderation.notices), the same syntax.
 MODERATION_NOTICE_RATE_LIMIT = os.environ.get("MODERATION_NOTICE_RATE_LIMIT", "10/h")
+# A statement of reasons is mailed this long after the decision: the time a moderator has to
+# undo a slip (an undone decision mails nothing).
+MODERATION_STATEMENT_DELAY_SECONDS = env_int("MODERATION_STATEMENT_DELAY_SECONDS", 300)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25)  # top-level comments; replies follow
 COMMENTS_MAX_LENGTH = 5000  # characters, after trimming
 # The same text from the same reader on the same piece within this time is a double submit.

@@ -159,6 +159,8 @@ def test_an_illegal_decision_removes_the_comment_and_mails_both(
 ):
     settings.TASKS = DATABASE_BACKEND
     settings.COMMENTS_MODERATOR_MAIL = "off"
+    # The statement at once (its wait for an undo is tests/moderation/test_statements.py's).
+    settings.MODERATION_STATEMENT_DELAY_SECONDS = 0
     notice = _notice(published)
     mailoutbox.clear()  # the fixtures' own mail to moderators
     response = _client(moderator).post(

@@ -102,6 +102,7 @@ def test_the_statement_of_reasons_says_the_scorer_held_it_and_a_person_decided(
     client.force_login(trusted)
     page = client.get(reverse("moderation:statement", args=[decision.pk])).content.decode()
     assert "Automation:" in page
+    assert "an automated model, trained on this site’s moderators’ decisions, held" in page
     assert "Held automatically by the scorer" in page
     assert "A person then read it and made this decision" in page
 
@@ -113,7 +114,10 @@ def test_spam_is_held_naming_its_links(trained, trusted, post):
     # What it names is there to check: words of the comment, or its link.
     named = spam.held_reason.partition("weighed most: ")[2].split(", ")
     assert named
-    assert all(name == "1 link" or name.strip("“”") in spam.body.lower() for name in named)
+    for name in named:  # each with how far it moved the score
+        what, _, share = name.rpartition(" +")
+        assert float(share) >= scorer.MIN_SHARE
+        assert what == "1 link" or what.strip("“”") in spam.body.lower()
 
 
 def test_the_scorer_never_rejects_and_the_rules_still_decide_first(trained, reader, post):

@@ -7,6 +7,7 @@ the audit trail."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, TaskResultStatus
 
 from comments.errors import CommentError
@@ -17,6 +18,50 @@ from tests.worker import DATABASE_BACKEND, run_worker
 
 State = Comment.State
 Kind = CommentEvent.Kind
+
+
+@pytest.fixture
+def through_the_worker(settings):
+    """Tasks in the database, as deployed, for the real worker; no mail to moderators."""
+    settings.TASKS = DATABASE_BACKEND
+    settings.COMMENTS_MODERATOR_MAIL = "off"
+
+
+def _make_due() -> None:
+    """The time a moderator has to undo has passed: every queued task is due."""
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+
+
+@pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
+def test_an_undone_decision_sends_no_statement_and_a_redone_one_sends_one(
+    through_the_worker, reader, moderator, post, mailoutbox
+):
+    held = post(reader, "Buy cheap followers at my shop.")
+    actions.moderate(comment=held, action="spam", moderator=moderator, category="spam")
+    actions.undo_last_action(moderator=moderator)  # a slip, undone at once
+    _make_due()
+    run_worker()
+    assert mailoutbox == []
+    actions.moderate(comment=held, action="spam", moderator=moderator, category="spam")
+    actions.undo_last_action(moderator=moderator)
+    again = actions.moderate(comment=held, action="spam", moderator=moderator, category="spam")
+    _make_due()
+    run_worker()
+    (mail,) = mailoutbox  # the decision that stands, once
+    assert mail.subject == "[Meridian] Your comment on “Axis of pragmatism” was marked as spam: why"
+    body = " ".join(mail.body.split())
+    assert "was marked as spam by a moderator:" in body
+    assert f"/moderation/decisions/{again.pk}/" in body
+
+
+def test_the_page_of_an_undone_decision_says_so(reader, moderator, post):
+    held = post(reader, "Buy cheap followers at my shop.")
+    decision = actions.moderate(comment=held, action="reject", moderator=moderator, category="spam")
+    actions.undo_last_action(moderator=moderator)
+    page = _client(reader).get(reverse("moderation:statement", args=[decision.pk]))
+    text = " ".join(page.content.decode().split())
+    assert "This decision was undone" in text
+    assert "Ask for a second look" not in text
 
 
 def _client(user) -> Client:
@@ -34,10 +79,8 @@ def _text(response) -> str:
 
 @pytest.mark.django_db(transaction=True)  # the worker: see tests/worker.py
 def test_a_rejection_sends_the_statement_of_reasons_through_the_worker(
-    settings, reader, moderator, post, mailoutbox
+    through_the_worker, reader, moderator, post, mailoutbox
 ):
-    settings.TASKS = DATABASE_BACKEND
-    settings.COMMENTS_MODERATOR_MAIL = "off"
     held = post(reader, "Buy cheap followers at my shop.")
     assert held.held_reason == "Held: first comment by this reader"
     _client(moderator).post(
@@ -51,13 +94,18 @@ def test_a_rejection_sends_the_statement_of_reasons_through_the_worker(
         task_path="moderation.statements.send_statement_of_reasons"
     )
     run_worker()
+    assert mailoutbox == []  # not yet: a moderator may still undo
+    _make_due()
+    run_worker()
     (mail,) = mailoutbox
     assert mail.to == ["reader@example.com"]
     assert mail.subject == "[Meridian] Your comment on “Axis of pragmatism” was rejected: why"
+    assert queued.run_after is not None  # after the time a moderator has to undo
     body = " ".join(mail.body.split())
     event = held.events.get(to_state=State.REJECTED)
     # What was restricted: the comment, its piece, the action.
-    assert "A moderator rejected your comment on “Axis of pragmatism”" in body
+    assert "Your comment on “Axis of pragmatism”, posted on" in body
+    assert "was rejected by a moderator:" in body
     assert "Buy cheap followers at my shop." in body
     assert "the comment was rejected and is not published" in body
     # The facts relied on: the reason from the list and the moderator's words.

@@ -83,14 +83,26 @@ def test_the_page_shows_the_waits(client, moderator, known_waits):
     assert "Last 30 days</th><td>7</td><td>40 min</td><td>6 h 0 min</td>" in text
 
 
-def test_a_wait_ends_at_the_first_decision_even_when_undone_and_decided_again(decided, moderator):
+def test_a_wait_ends_at_the_decision_that_stands_not_one_undone(decided, moderator):
     comment = decided(wait=_minutes(10), ago=_minutes(60))
     actions.undo_last_action(moderator=moderator)
     comment.refresh_from_db()
     assert comment.state == State.PENDING
+    week, _ = stats.waits()
+    assert week.decided == 0  # it waits again: undone is not decided
     actions.moderate(comment=comment, action="approve", moderator=moderator)
     week, _ = stats.waits()
-    assert (week.decided, week.median) == (1, _minutes(10))
+    assert week.decided == 1
+    # From when it was held (70 minutes ago) to the decision that stands (now).
+    assert abs(week.median - _minutes(70)) < timedelta(seconds=30)
+
+
+def test_undone_decisions_and_the_undos_are_not_moderators_decisions(decided, moderator):
+    decided(wait=_minutes(5), ago=_minutes(30))
+    decided(wait=_minutes(5), ago=_minutes(20), action="reject", category="spam")
+    actions.undo_last_action(moderator=moderator)
+    (row,) = stats.decisions_per_moderator()
+    assert (row.recent, row.total, row.counts) == (1, 1, {"Published": 1})
 
 
 def test_authors_withdrawing_and_rules_are_not_decisions(held_comment, moderator):

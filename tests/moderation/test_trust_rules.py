@@ -65,7 +65,7 @@ def test_the_same_text_from_another_account_is_held_naming_the_other_copy(
                  "simple trick: visit my profile to learn how!!")  # fmt: skip
     assert again.state == State.PENDING
     assert again.held_reason == (
-        f"Held: repeat post, the same text as comment #{first.pk} on “Axis of pragmatism”"
+        f"Held: repeat post, the same words as comment #{first.pk} on “Axis of pragmatism”"
     )
     assert _event(again).rule == "repeat"
 
