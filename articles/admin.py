@@ -440,6 +440,24 @@ class ArticleAdmin(RevertWithinPermissions):
     def restoring(self, request: HttpRequest) -> bool:
         return request.method == "GET" and request.GET.get("restore_draft") == "1"
 
+    # A revert restores a version's words, never its place in publishing: these stay as the
+    # piece has them now (django-reversion would restore every field).
+    KEPT_ON_REVERT = ("status", "publish_at", "unpublish_at", "revised_at")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        live = self.get_object(request, unquote(object_id))
+        if live is not None:
+            request.kept_on_revert = {name: getattr(live, name) for name in self.KEPT_ON_REVERT}
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request: HttpRequest, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        # Within the revert, after reversion restored the version's fields: the form shows,
+        # and saves, the piece's state as it was.
+        for name, value in getattr(request, "kept_on_revert", {}).items():
+            setattr(article, name, value)
+        return article
+
     def reverting(self, request: HttpRequest) -> bool:
         """On django-reversion's pages, which replace the piece by choice."""
         match = request.resolver_match

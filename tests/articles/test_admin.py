@@ -1,8 +1,11 @@
 """Editors' tools in the admin: lists, filters, search, autocomplete and revision history."""
 
+from datetime import timedelta
+
 import pytest
 import reversion
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
@@ -93,3 +96,27 @@ def test_reverting_restores_the_related_guides_too(client, editor, piece, make_a
     admin_post(client, revert_url)
     assert list(piece.guide_links.values_list("guide__title", flat=True)) == ["Kept guide"]
     assert reversion.is_registered(Article)
+
+
+def test_reverting_restores_the_text_and_keeps_the_pieces_state(
+    client, editor, make_article, admin_post
+):
+    """A revert brings back words, not the past: a published piece reverted to a version
+    from its draft days stays published, at the time it was published."""
+    piece = make_article("Draft headline", status=Article.Status.DRAFT, body="Draft body.")
+    client.force_login(editor)
+    change_url = reverse("admin:articles_article_change", args=[piece.pk])
+    assert admin_post(client, change_url, body="Body before publishing.").status_code == 302
+    draft_days = Version.objects.get_for_object(piece).first()
+    published_at = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+    Article.objects.filter(pk=piece.pk).update(
+        status=Article.Status.PUBLISHED, publish_at=published_at
+    )
+    typo = {"change_kind": "typo"}
+    assert admin_post(client, change_url, body="Body as published.", **typo).status_code == 302
+    revert_url = reverse("admin:articles_article_revision", args=[piece.pk, draft_days.pk])
+    assert admin_post(client, revert_url, **typo).status_code == 302
+    piece.refresh_from_db()
+    assert piece.body == "Body before publishing."
+    assert piece.status == Article.Status.PUBLISHED
+    assert piece.publish_at == published_at
