@@ -20,7 +20,7 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from core import tasks
 
-from . import actions
+from . import actions, notifications
 from .models import Notice
 
 GROUNDS_MAX_LENGTH = 2000
@@ -57,6 +57,7 @@ def submit_notice(
         notice.save()
         if notice.email:
             tasks.enqueue(send_notice_receipt, notice_id=notice.pk)
+        notifications.notice_waits(notice)
     return notice
 
 

@@ -1,4 +1,6 @@
-"""Mail to moderators when comments wait for review: one mail per comment, or a digest.
+"""Mail to moderators when comments wait for review: one mail per comment, or a digest;
+and, with "each", when a notice of illegal content or a request for a second look waits
+(a digest lists comments only: those wait in their tabs, counted).
 
 COMMENTS_MODERATOR_MAIL says which: "each" queues a task with the transaction that held a
 comment (never about a comment that was rolled back), and the worker mails every
@@ -27,6 +29,8 @@ from comments.models import Comment
 from comments.signals import comment_waiting
 from core import tasks
 from core.roles import MODERATORS
+
+from .models import Notice, SecondLook
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +175,55 @@ def send_digest() -> DigestResult:
         _release(mine, claimed_at)
         raise
     return DigestResult(len(mine), total, len(to))
+
+
+# Notices of illegal content and second looks: their own tabs, and a mail -------------------
+
+
+def _alert(template: str, context: dict, to: list[str]) -> None:
+    context = {**context, "SITE_NAME": settings.SITE_NAME}
+    subject = render_to_string(f"moderation/email/{template}_subject.txt", context)
+    body = render_to_string(f"moderation/email/{template}_body.txt", context)
+    for message in _messages(subject, body, to):
+        tasks.send_email.enqueue(tasks.message_data(message))
+
+
+@tasks.retried
+def announce_notice(*, notice_id: int) -> bool:
+    """Mail every moderator that a notice of illegal content waits (one task per mail)."""
+    notice = Notice.objects.select_related("comment__target").get(pk=notice_id)
+    to = recipients()
+    if not to or notice.decision != Notice.Decision.PENDING:
+        return False
+    _alert(
+        "notice_waits",
+        {"notice": notice, "queue_url": _absolute(reverse("moderation:notices"))},
+        to,
+    )
+    return True
+
+
+@tasks.retried
+def announce_second_look(*, review_id: int) -> bool:
+    """Mail the moderators who may decide a second look (all but the one who decided)."""
+    review = SecondLook.objects.select_related("comment__target", "first_moderator").get(
+        pk=review_id
+    )
+    first = getattr(review.first_moderator, "email", "")
+    to = [address for address in recipients() if address != first]
+    if not to or not review.is_open:
+        return False
+    queue_url = _absolute(f"{reverse('moderation:queue')}?queue=second_look")
+    _alert("second_look_waits", {"review": review, "queue_url": queue_url}, to)
+    return True
+
+
+def notice_waits(notice: Notice) -> None:
+    """Inside the transaction that saved `notice`: moderators are mailed once it commits."""
+    if settings.COMMENTS_MODERATOR_MAIL == EACH:
+        tasks.enqueue(announce_notice, notice_id=notice.pk)
+
+
+def second_look_waits(review: SecondLook) -> None:
+    if settings.COMMENTS_MODERATOR_MAIL == EACH:
+        tasks.enqueue(announce_second_look, review_id=review.pk)

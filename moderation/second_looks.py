@@ -15,7 +15,7 @@ from comments.errors import CommentError
 from comments.models import Comment, CommentEvent
 from core import tasks
 
-from . import actions, statements
+from . import actions, notifications, statements
 from .models import SecondLook
 
 Kind = CommentEvent.Kind
@@ -74,6 +74,7 @@ def ask_for_second_look(*, event: CommentEvent, author, words: str = "") -> Seco
             request_event=asked,
             first_moderator_id=event.actor_id,
         )
+        notifications.second_look_waits(review)
     return review
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from comments import posting
 from comments.models import Comment
-from moderation import notifications
+from moderation import actions, notices, notifications, second_looks
 
 State = Comment.State
 
@@ -133,3 +133,65 @@ def test_a_failed_send_is_tried_again_next_time(settings, reader, post, mailoutb
     monkeypatch.undo()
     assert notifications.send_digest().announced == 1
     assert len(mailoutbox) == 2
+
+
+# Notices and second looks wait in tabs of their own: moderators are told too -------------
+
+
+def _notify(comment, *, explanation: str):
+    return notices.submit_notice(
+        comment=comment,
+        location=f"http://testserver/comments/{comment.pk}/",
+        explanation=explanation,
+        name="Nora Notifier",
+        email="nora@example.net",
+        concerns_csam=False,
+        good_faith=True,
+    )
+
+
+def test_a_notice_of_illegal_content_mails_every_moderator(
+    settings, trusted, post, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_MAIL = "each"
+    comment = post(trusted, "A published comment someone finds unlawful.")
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(comment, explanation="It publishes a private person's home address.")
+    alerts = [m for m in mailoutbox if m.to != ["nora@example.net"]]
+    assert sorted(m.to[0] for m in alerts) == [
+        "moderator@example.com",
+        "second.moderator@example.com",
+    ]
+    alert = alerts[0]
+    assert "notice of illegal content" in alert.subject
+    assert "It publishes a private person's home address." in alert.body
+    assert "/moderation/notices/" in alert.body
+    assert "nora@example.net" not in alert.body  # the notifier's address stays in the queue
+
+
+def test_a_second_look_mails_the_moderators_who_may_decide_it(
+    settings, reader, post, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_MAIL = "each"
+    comment = post(reader, "A comment its author stands by.")
+    decision = actions.moderate(
+        comment=comment, action="reject", moderator=moderator, category="off_topic"
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second_looks.ask_for_second_look(event=decision, author=reader, words="It was on topic.")
+    alerts = [m for m in mailoutbox if "second look" in m.subject]
+    # Not the moderator who decided: another one decides a second look.
+    assert [m.to for m in alerts] == [["second.moderator@example.com"]]
+    assert "It was on topic." in alerts[0].body
+    assert "/moderation/?queue=second_look" in alerts[0].body
+
+
+def test_notices_and_second_looks_mail_nobody_unless_each(
+    settings, trusted, post, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_MAIL = "digest"
+    comment = post(trusted, "A published comment someone finds unlawful.")
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(comment, explanation="Unlawful.")
+    assert [m.to for m in mailoutbox] == [["nora@example.net"]]  # the receipt only

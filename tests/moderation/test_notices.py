@@ -115,6 +115,7 @@ def test_the_receipt_is_mailed_through_the_worker(settings, published, mailoutbo
 @pytest.mark.django_db(transaction=True)
 def test_an_anonymous_csam_notice_sends_no_mail(settings, published, mailoutbox):
     settings.TASKS = DATABASE_BACKEND
+    settings.COMMENTS_MODERATOR_MAIL = "off"  # moderators' alerts: test_mail.py
     _send_notice(Client(), published, name="", email="", concerns_csam="on")
     run_worker()
     assert Notice.objects.count() == 1
