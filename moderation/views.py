@@ -59,6 +59,9 @@ class Item:
     actions: list[actions.Action]
     reasons: list[tuple[str, int]]
     categories = CommentEvent.Reason.choices
+    # False once decided in place out of the page's queue: no box of the multi-select then
+    # (nor the state it was seen in), so "Select all" no longer takes it.
+    in_queue: bool = True
 
     @property
     def decided_category(self) -> str:
@@ -75,13 +78,14 @@ class Item:
         return labels.get(getattr(self.comment, "open_review_category", None) or "", "")
 
     @classmethod
-    def of(cls, comment: Comment) -> "Item":
+    def of(cls, comment: Comment, *, in_queue: bool = True) -> "Item":
         return cls(
             comment=comment,
             actions=actions.available_actions(
                 comment, open_reports=getattr(comment, "open_report_count", 0)
             ),
             reasons=queues.report_reasons(comment),
+            in_queue=in_queue,
         )
 
 
@@ -110,10 +114,22 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _item_html(request: HttpRequest, comments: list[Comment], next_url: str) -> dict[str, str]:
+    """The comments' fresh HTML for the page at `next_url`; those no longer in its queue
+    (decided in place) without their box of the multi-select. One query for that."""
+    current = queues.queue_or_default(QueryDict(urlsplit(next_url).query).get("queue"))
+    still = (
+        set(
+            Comment.objects.filter(current.condition, pk__in=[c.pk for c in comments]).values_list(
+                "pk", flat=True
+            )
+        )
+        if comments
+        else set()
+    )
     return {
         str(comment.pk): render_to_string(
             "moderation/includes/item.html",
-            {"item": Item.of(comment), "next_url": next_url},
+            {"item": Item.of(comment, in_queue=comment.pk in still), "next_url": next_url},
             request=request,
         )
         for comment in comments

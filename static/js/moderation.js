@@ -79,6 +79,12 @@
       var fresh = holder.firstElementChild;
       if (fresh) {
         var hadFocus = old.contains(document.activeElement);
+        // Still in the queue (it has a box): as ticked as it was.
+        var oldBox = old.querySelector("[data-mod-select]");
+        var freshBox = fresh.querySelector("[data-mod-select]");
+        if (oldBox && freshBox) {
+          freshBox.checked = oldBox.checked;
+        }
         old.replaceWith(fresh);
         if (hadFocus) {
           fresh.focus({ preventScroll: true });
@@ -109,10 +115,17 @@
     var ticked = all.filter(function (box) {
       return box.checked;
     }).length;
+    // A comment decided in place left the queue and came back without a box: "all" is
+    // what is still there.
     var every = bulk.querySelector("[data-mod-select-all]");
     if (every) {
       every.checked = all.length > 0 && ticked === all.length;
       every.indeterminate = ticked > 0 && ticked < all.length;
+      every.disabled = all.length === 0;
+    }
+    var total = bulk.querySelector("[data-mod-select-total]");
+    if (total) {
+      total.textContent = all.length;
     }
     var count = bulk.querySelector("[data-mod-selected]");
     if (count) {

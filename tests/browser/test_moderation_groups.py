@@ -232,3 +232,56 @@ def test_axe_on_the_queue_with_a_group_and_the_multi_select(browser_context, que
     expect(page.get_by_label("Select the comment by Dee Other")).to_be_checked()
     _axe_clean_in_both_schemes(page, axe, "moderation (multi-select error)")
     screenshot(page, "moderation-bulk-error")
+
+
+def _queue_page(browser_context, moderator, **options):
+    """The moderator's /moderation/, its multi-select and that form's count."""
+    page = browser_context(user=moderator, **options).open()
+    page.goto("/moderation/")
+    bulk = page.get_by_role("form", name="Decide several at once")
+    return page, bulk, bulk.locator("[data-mod-selected]")
+
+
+def test_comments_decided_in_place_leave_the_selection_until_undo(browser_context, unrelated):
+    comments, moderator = unrelated
+    page, bulk, count = _queue_page(browser_context, moderator)
+    status = page.locator("#mod-status")
+    for name in ("Ana", "Ben"):
+        page.get_by_label(f"Select the comment by {name}").check()
+    bulk.get_by_label("Action").select_option(label="Approve")
+    bulk.get_by_role("button", name="Apply to the selected").click()
+    expect(status).to_contain_text("2 comments approved.")
+    # The two approved left the queue: no box of theirs, and "all" is the one left.
+    for comment in comments[:2]:
+        expect(page.locator(f"#mod-select-{comment.pk}")).to_have_count(0)
+    every = bulk.get_by_label("Select all on this page (1)")
+    every.check()
+    expect(count).to_have_text("1 selected")
+    bulk.get_by_label("Action").select_option(label="Spam")
+    bulk.get_by_role("button", name="Apply to the selected").click()
+    expect(status).to_contain_text("1 comment marked as spam.")
+    assert _states(comments) == [State.APPROVED, State.APPROVED, State.SPAM]
+    expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
+    expect(count).to_have_text("0 selected")
+
+    # Undo gives the last one back: selectable again.
+    page.get_by_role("button", name=re.compile("^Undo my last action")).click()
+    expect(page.get_by_label("Select the comment by Cy")).to_be_enabled()
+    expect(bulk.get_by_label("Select all on this page (1)")).to_be_enabled()
+
+
+def test_a_comment_decided_by_key_or_in_a_group_leaves_the_selection(browser_context, queue):
+    _, other, moderator = queue
+    page, bulk, count = _queue_page(browser_context, moderator)
+    expect(bulk.get_by_label("Select all on this page (4)")).to_be_visible()
+    page.get_by_label("Select the comment by Dee Other").check()
+    page.locator(f"#mod-item-{other.pk}").click()
+    page.keyboard.press("s")
+    expect(page.locator(f"#mod-item-{other.pk}")).to_have_class(re.compile(r"\bmod-item--spam\b"))
+    expect(page.locator(f"#mod-select-{other.pk}")).to_have_count(0)
+    expect(count).to_have_text("0 selected")
+    expect(bulk.get_by_label("Select all on this page (3)")).to_be_visible()
+    group = page.get_by_role("region", name="3 near-duplicate comments")
+    group.get_by_role("button", name="Approve all 3").click()
+    expect(group.get_by_text("Decided.")).to_be_visible()
+    expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
