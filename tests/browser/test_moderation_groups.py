@@ -12,7 +12,7 @@ from comments import posting
 from comments.models import Comment, CommentEvent
 from core.roles import MODERATORS
 
-from .conftest import DESKTOP, SMALL_PHONE, screenshot
+from .conftest import DESKTOP, PHONE_390, SMALL_PHONE, screenshot
 from .pages import no_horizontal_overflow, wide_elements
 from .test_accessibility import _axe_clean_in_both_schemes, axe  # noqa: F401 - a fixture
 
@@ -285,3 +285,53 @@ def test_a_comment_decided_by_key_or_in_a_group_leaves_the_selection(browser_con
     group.get_by_role("button", name="Approve all 3").click()
     expect(group.get_by_text("Decided.")).to_be_visible()
     expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
+
+
+# The scorer's and the figures' tables on a phone -------------------------------------------
+
+
+def _models():
+    from moderation.models import ScorerModel
+
+    figures = {"features": 1, "decisions": 420, "turned_down": 130, "held_out": 84}
+    first = ScorerModel.objects.create(
+        outcome=ScorerModel.Outcome.REPLACED, precision=0.71, recall=0.64, **figures
+    )
+    ScorerModel.objects.create(
+        outcome=ScorerModel.Outcome.IN_USE,
+        precision=0.754,
+        recall=0.689,
+        confusion={
+            "held_turned_down": 20,
+            "held_approved": 7,
+            "passed_turned_down": 9,
+            "passed_approved": 48,
+        },
+        previous=first,
+        compared_on=37,
+        compared_precision=0.8,
+        compared_recall=0.7,
+        previous_precision=0.75,
+        previous_recall=0.6,
+        **figures,
+    )
+
+
+def test_wide_tables_scroll_in_their_own_box_on_a_phone(browser_context, queue, axe):  # noqa: F811
+    from moderation import actions
+
+    copies, _, moderator = queue
+    actions.moderate(comment=copies[0], action="approve", moderator=moderator)
+    _models()
+    page = browser_context(viewport=PHONE_390, user=moderator).open()
+    for path, table in (("/moderation/scorer/", "Trainings"), ("/moderation/stats/", None)):
+        page.goto(path)
+        scroll_width, width = no_horizontal_overflow(page)
+        assert scroll_width == width, (path, wide_elements(page))
+        if table:
+            box = page.get_by_role("region", name=f"Table: {table}", exact=True)
+            expect(box).to_have_attribute("tabindex", "0")
+            box.focus()
+            page.keyboard.press("ArrowRight")  # a keyboard scrolls it
+            expect(box).to_be_focused()
+        _axe_clean_in_both_schemes(page, axe, f"moderation {path.split('/')[2]} (390 px)")
