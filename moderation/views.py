@@ -185,6 +185,7 @@ def _queue_page(
         for entry in groups.arrange(page=comments, groups=found)
     ]
     tabs = _tabs(current, one=False)
+    bulk_actions = [actions.ACTIONS[name] for name in current.bulk]
     return render(
         request,
         "moderation/queue.html",
@@ -197,7 +198,9 @@ def _queue_page(
             "entries": entries,
             "shown": len(comments) + sum(group.beyond_page for group in found),
             "here": here,
-            "bulk_actions": [actions.ACTIONS[name] for name in current.bulk],
+            "bulk_actions": bulk_actions,
+            # The reason's fields, where one of those actions needs one (not to restore).
+            "bulk_reason": any(action.needs_reason for action in bulk_actions),
             "bulk_form": bulk_form,
             "selected": bulk_form.selected if bulk_form is not None else set(),
             "categories": CommentEvent.Reason.choices,

@@ -133,8 +133,22 @@
     }
   }
 
+  // The reason's fields while the action chosen needs one (to reject, to remove).
+  function showReason() {
+    var reason = bulk && bulk.querySelector("[data-mod-bulk-reason]");
+    var action = bulk && bulk.querySelector('select[name="action"]');
+    if (reason && action) {
+      var needing = (action.getAttribute("data-needs-reason") || "").split(" ");
+      reason.hidden = !action.value || needing.indexOf(action.value) < 0;
+    }
+  }
+  showReason();
+
   root.addEventListener("change", function (event) {
     var target = event.target;
+    if (bulk && target.form === bulk && target.name === "action") {
+      showReason();
+    }
     if (target.matches("[data-mod-select-all]")) {
       boxes().forEach(function (box) {
         box.checked = target.checked;

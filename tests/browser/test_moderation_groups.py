@@ -287,6 +287,18 @@ def test_a_comment_decided_by_key_or_in_a_group_leaves_the_selection(browser_con
     expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
 
 
+def test_the_bar_shows_the_reason_only_for_an_action_that_needs_one(browser_context, unrelated):
+    _, bulk, _ = _queue_page(browser_context, unrelated[1])
+    reason = bulk.get_by_label("Reason, to reject or remove (authors are told)")
+    expect(reason).to_be_hidden()
+    bulk.get_by_label("Action").select_option(label="Reject")
+    expect(reason).to_be_visible()
+    expect(bulk.get_by_label("Your words (optional)")).to_be_visible()
+    bulk.get_by_label("Action").select_option(label="Spam")
+    expect(reason).to_be_hidden()
+    expect(bulk.get_by_label("Your words (optional)")).to_be_hidden()
+
+
 # The scorer's and the figures' tables on a phone -------------------------------------------
 
 

@@ -305,3 +305,14 @@ def test_comments_that_left_the_queue_come_back_without_a_box_or_a_shown_state(
     )
     fresh = json.loads(response.content)["items"][str(unrelated.pk)]
     assert f'name="shown" value="{unrelated.pk}:{State.PENDING}"' in fresh
+
+
+def test_the_multi_select_asks_a_reason_only_where_one_of_its_actions_needs_one(
+    moderating, unrelated, moderator
+):
+    assert 'id="mod-bulk-category"' in _text(moderating.get(QUEUE))  # reject, remove
+    actions.moderate(comment=unrelated, action="reject", moderator=moderator, category="spam")
+    page = _text(moderating.get(QUEUE, {"queue": "rejected"}))
+    assert 'id="mod-bulk"' in page  # restore, which needs no reason
+    assert 'id="mod-bulk-category"' not in page
+    assert 'name="reason"' not in page
