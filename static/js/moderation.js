@@ -65,7 +65,11 @@
     current = Math.max(0, Math.min(index, list.length - 1));
     mark(current);
     list[current].focus({ preventScroll: true });
-    list[current].scrollIntoView({ block: "nearest" });
+    // Its top in view, below the multi-select's bar: a comment taller than the room left
+    // is read from its start.
+    var room = window.innerHeight - (bulk ? bulk.offsetHeight : 0);
+    var tall = list[current].getBoundingClientRect().height > room;
+    list[current].scrollIntoView({ block: tall ? "start" : "nearest" });
   }
 
   function replace(fragments) {
@@ -144,10 +148,26 @@
   }
   showReason();
 
+  // The bar sticks to the top of the list: what scrolls into view stops below it (the
+  // stylesheet's scroll-padding reads its height from here, as it changes).
+  if (bulk && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--mod-bar", bulk.offsetHeight + "px");
+    }).observe(bulk);
+  }
+
   root.addEventListener("change", function (event) {
     var target = event.target;
     if (bulk && target.form === bulk && target.name === "action") {
       showReason();
+
+  // The bar sticks to the top of the list: what scrolls into view stops below it (the
+  // stylesheet's scroll-padding reads its height from here, as it changes).
+  if (bulk && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--mod-bar", bulk.offsetHeight + "px");
+    }).observe(bulk);
+  }
     }
     if (target.matches("[data-mod-select-all]")) {
       boxes().forEach(function (box) {

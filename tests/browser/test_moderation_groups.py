@@ -299,6 +299,39 @@ def test_the_bar_shows_the_reason_only_for_an_action_that_needs_one(browser_cont
     expect(bulk.get_by_label("Your words (optional)")).to_be_hidden()
 
 
+@pytest.fixture
+def long_queue(make_article, make_user):
+    piece = make_article("Axis of pragmatism")
+    comments = [
+        posting.post_comment(
+            target=piece,
+            author=make_user(display_name=f"Reader {n}"),
+            body=f"Point {n}: {OTHERS[n % 3]} " * 3,
+        ).comment
+        for n in range(8)
+    ]
+    return comments, make_user(groups=[MODERATORS], is_staff=True, display_name="Mo Derator")
+
+
+@pytest.mark.parametrize("viewport", [PHONE_390, DESKTOP], ids=["390", "1280"])
+def test_the_bar_stays_in_view_down_the_list(browser_context, long_queue, viewport):
+    comments, moderator = long_queue
+    page, bulk, count = _queue_page(browser_context, moderator, viewport=viewport)
+    last = page.get_by_label(f"Select the comment by Reader {len(comments) - 1}")
+    last.scroll_into_view_if_needed()
+    last.check()
+    expect(count).to_have_text("1 selected")
+    expect(count).to_be_in_viewport()
+    expect(bulk.get_by_role("button", name="Apply to the selected")).to_be_in_viewport()
+    # The bar covers no comment the keys move to: the current one shows below it.
+    page.keyboard.press("k")
+    current = page.locator("[data-mod-item].is-current")
+    top = current.evaluate("e => e.getBoundingClientRect().top")
+    bar = bulk.evaluate("e => e.getBoundingClientRect().bottom")
+    assert top >= bar, (top, bar)
+    screenshot(page, f"moderation-bulk-sticky-{viewport['width']}", full_page=False)
+
+
 # The scorer's and the figures' tables on a phone -------------------------------------------
 
 
