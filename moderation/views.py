@@ -160,10 +160,15 @@ class GroupEntry:
 
     @classmethod
     def of(cls, group: groups.Group, queue: queues.Queue) -> "GroupEntry":
+        # Near-duplicates are mostly spam: that decision first (the prominent one), then
+        # the others that need no reason, then those that open a reason's form (which,
+        # opened, pushes no button away).
+        decisions = [actions.ACTIONS[name] for name in queue.bulk]
+        decisions.sort(key=lambda action: (action.needs_reason, action.name != actions.SPAM))
         return cls(
             group=group,
             items=[Item.of(comment) for comment in group.members],
-            actions=[actions.ACTIONS[name] for name in queue.bulk],
+            actions=decisions,
         )
 
 

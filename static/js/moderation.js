@@ -306,6 +306,30 @@
     );
   }
 
+  // Esc from a reason's fields (where r leaves the focus when the reason is missing): back
+  // to the comment, where the keys work again; from a group's, back to what opened them.
+  function leave(target) {
+    if (!typing(target)) {
+      return false;
+    }
+    var item = target.closest("[data-mod-item]");
+    var opened = target.closest("details[open]");
+    if (opened) {
+      opened.open = false;
+    }
+    if (item) {
+      current = items().indexOf(item);
+      mark(current);
+      item.focus({ preventScroll: true });
+      return true;
+    }
+    if (opened) {
+      opened.querySelector("summary").focus();
+      return true;
+    }
+    return false;
+  }
+
   function step(key) {
     var link = root.querySelector('[data-mod-step="' + key + '"]');
     if (link) {
@@ -317,6 +341,10 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    if (event.key === "Escape" && leave(event.target)) {
+      event.preventDefault();
       return;
     }
     if (typing(event.target)) {

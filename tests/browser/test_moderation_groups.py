@@ -299,6 +299,35 @@ def test_the_bar_shows_the_reason_only_for_an_action_that_needs_one(browser_cont
     expect(bulk.get_by_label("Your words (optional)")).to_be_hidden()
 
 
+def test_a_groups_spam_comes_first_and_its_reasons_push_no_button_away(browser_context, queue):
+    page, _, _ = _queue_page(browser_context, queue[2], viewport=SMALL_PHONE)
+    group = page.get_by_role("region", name="3 near-duplicate comments")
+    spam = group.get_by_role("button", name="Spam all 3")
+    approve = group.get_by_role("button", name="Approve all 3")
+    expect(spam).not_to_have_class(re.compile(r"\bsecondary\b"))  # the prominent one
+    expect(approve).to_have_class(re.compile(r"\bsecondary\b"))
+    group.get_by_text("Reject all 3…").click()
+    reason = group.get_by_label("Why all 3 are rejected (their authors are told)")
+    expect(reason).to_be_visible()
+    # The buttons that need no reason stay before the form, not pushed below it.
+    for button in (spam, approve):
+        assert button.bounding_box()["y"] < reason.bounding_box()["y"]
+    expect(group.get_by_text("Remove all 3…")).to_be_visible()
+
+
+def test_escape_after_r_gives_the_focus_back_to_the_comment(browser_context, unrelated):
+    comments, moderator = unrelated
+    page, _, _ = _queue_page(browser_context, moderator)
+    item = page.locator(f"#mod-item-{comments[0].pk}")
+    page.keyboard.press("j")
+    page.keyboard.press("r")  # asks the reason first
+    expect(item.locator(f"#mod-category-reject-{comments[0].pk}")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(item).to_be_focused()
+    page.keyboard.press("j")  # the keys work again
+    expect(page.locator(f"#mod-item-{comments[1].pk}")).to_have_class(re.compile(r"\bis-current\b"))
+
+
 @pytest.fixture
 def long_queue(make_article, make_user):
     piece = make_article("Axis of pragmatism")
