@@ -30,6 +30,12 @@
   }
   root.classList.add("has-keys");
   offerKeys();
+  // The legend, folded on a phone, is open where it has its own column beside the list
+  // (the stylesheet's 60rem).
+  var legend = root.querySelector("[data-mod-keys]");
+  if (legend && window.matchMedia("(min-width: 60rem)").matches) {
+    legend.open = true;
+  }
 
   function items() {
     return Array.prototype.slice.call(root.querySelectorAll("[data-mod-item]"));

@@ -361,6 +361,21 @@ def test_the_bar_stays_in_view_down_the_list(browser_context, long_queue, viewpo
     screenshot(page, f"moderation-bulk-sticky-{viewport['width']}", full_page=False)
 
 
+def test_on_a_phone_the_first_comment_is_on_the_first_screen(browser_context, unrelated):
+    comments, moderator = unrelated
+    page, _, _ = _queue_page(browser_context, moderator, viewport=PHONE_390)
+    expect(page.locator(f"#mod-item-{comments[0].pk}")).to_be_in_viewport()
+    screenshot(page, "moderation-390-first-screen", full_page=False)
+    legend = page.get_by_text("Keyboard shortcuts")
+    expect(legend).to_be_visible()  # folded, one click away
+    expect(page.get_by_text("next / previous comment")).to_be_hidden()
+    legend.click()
+    expect(page.get_by_text("next / previous comment")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Undo my last action"))).to_be_visible()
+    desktop, _, _ = _queue_page(browser_context, moderator)
+    expect(desktop.get_by_text("next / previous comment")).to_be_visible()  # open there
+
+
 # The scorer's and the figures' tables on a phone -------------------------------------------
 
 
