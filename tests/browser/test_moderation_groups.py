@@ -359,9 +359,17 @@ def test_the_bar_stays_in_view_down_the_list(browser_context, long_queue, viewpo
     bar = bulk.evaluate("e => e.getBoundingClientRect().bottom")
     assert top >= bar, (top, bar)
     screenshot(page, f"moderation-bulk-sticky-{viewport['width']}", full_page=False)
+    # Nor what Tab reaches going back up the list.
+    last.focus()
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        top = page.evaluate("() => document.activeElement.getBoundingClientRect().top")
+        bar = bulk.evaluate("e => e.getBoundingClientRect().bottom")
+        inside = page.evaluate("() => !!document.activeElement.closest('[data-mod-bulk]')")
+        assert inside or top >= bar, (top, bar)
 
 
-def test_on_a_phone_the_first_comment_is_on_the_first_screen(browser_context, unrelated):
+def test_on_a_phone_the_first_comment_is_on_the_first_screen(browser_context, unrelated, axe):  # noqa: F811
     comments, moderator = unrelated
     page, _, _ = _queue_page(browser_context, moderator, viewport=PHONE_390)
     expect(page.locator(f"#mod-item-{comments[0].pk}")).to_be_in_viewport()
@@ -372,6 +380,7 @@ def test_on_a_phone_the_first_comment_is_on_the_first_screen(browser_context, un
     legend.click()
     expect(page.get_by_text("next / previous comment")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Undo my last action"))).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation (390 px, legend open)")
     desktop, _, _ = _queue_page(browser_context, moderator)
     expect(desktop.get_by_text("next / previous comment")).to_be_visible()  # open there
 
