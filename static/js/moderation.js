@@ -10,8 +10,11 @@
 // which replaces them in place, and every queue's count, which the tabs show. No page reload.
 //
 // On the list, the multi-select (its boxes tied to the form #mod-bulk) counts what is
-// selected as it changes, and "Select all on this page" ticks every box; a group of
+// selected as it changes, and "Select all on this page" ticks every box; a comment decided
+// in place comes back from the server without a box, so neither counts it until an undo
+// gives it back. The bar asks a reason only while the action chosen needs one. A group of
 // near-duplicates offers its decisions while any member is still as the page showed it.
+// Esc from a reason's fields gives the focus back to the comment.
 (function () {
   "use strict";
 
