@@ -117,15 +117,9 @@ def _item_html(request: HttpRequest, comments: list[Comment], next_url: str) -> 
     """The comments' fresh HTML for the page at `next_url`; those no longer in its queue
     (decided in place) without their box of the multi-select. One query for that."""
     current = queues.queue_or_default(QueryDict(urlsplit(next_url).query).get("queue"))
-    still = (
-        set(
-            Comment.objects.filter(current.condition, pk__in=[c.pk for c in comments]).values_list(
-                "pk", flat=True
-            )
-        )
-        if comments
-        else set()
-    )
+    pks = [comment.pk for comment in comments]
+    in_queue = Comment.objects.filter(current.condition, pk__in=pks)
+    still = set(in_queue.values_list("pk", flat=True)) if pks else set()
     return {
         str(comment.pk): render_to_string(
             "moderation/includes/item.html",
