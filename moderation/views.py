@@ -59,6 +59,9 @@ class Item:
     actions: list[actions.Action]
     reasons: list[tuple[str, int]]
     categories = CommentEvent.Reason.choices
+    # False once decided in place out of the page's queue: no box of the multi-select then
+    # (nor the state it was seen in), so "Select all" no longer takes it.
+    in_queue: bool = True
 
     @property
     def decided_category(self) -> str:
@@ -75,13 +78,14 @@ class Item:
         return labels.get(getattr(self.comment, "open_review_category", None) or "", "")
 
     @classmethod
-    def of(cls, comment: Comment) -> "Item":
+    def of(cls, comment: Comment, *, in_queue: bool = True) -> "Item":
         return cls(
             comment=comment,
             actions=actions.available_actions(
                 comment, open_reports=getattr(comment, "open_report_count", 0)
             ),
             reasons=queues.report_reasons(comment),
+            in_queue=in_queue,
         )
 
 
@@ -110,10 +114,16 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _item_html(request: HttpRequest, comments: list[Comment], next_url: str) -> dict[str, str]:
+    """The comments' fresh HTML for the page at `next_url`; those no longer in its queue
+    (decided in place) without their box of the multi-select. One query for that."""
+    current = queues.queue_or_default(QueryDict(urlsplit(next_url).query).get("queue"))
+    pks = [comment.pk for comment in comments]
+    in_queue = Comment.objects.filter(current.condition, pk__in=pks)
+    still = set(in_queue.values_list("pk", flat=True)) if pks else set()
     return {
         str(comment.pk): render_to_string(
             "moderation/includes/item.html",
-            {"item": Item.of(comment), "next_url": next_url},
+            {"item": Item.of(comment, in_queue=comment.pk in still), "next_url": next_url},
             request=request,
         )
         for comment in comments
@@ -144,10 +154,15 @@ class GroupEntry:
 
     @classmethod
     def of(cls, group: groups.Group, queue: queues.Queue) -> "GroupEntry":
+        # Near-duplicates are mostly spam: that decision first (the prominent one), then
+        # the others that need no reason, then those that open a reason's form (which,
+        # opened, pushes no button away).
+        decisions = [actions.ACTIONS[name] for name in queue.bulk]
+        decisions.sort(key=lambda action: (action.needs_reason, action.name != actions.SPAM))
         return cls(
             group=group,
             items=[Item.of(comment) for comment in group.members],
-            actions=[actions.ACTIONS[name] for name in queue.bulk],
+            actions=decisions,
         )
 
 
@@ -169,6 +184,7 @@ def _queue_page(
         for entry in groups.arrange(page=comments, groups=found)
     ]
     tabs = _tabs(current, one=False)
+    bulk_actions = [actions.ACTIONS[name] for name in current.bulk]
     return render(
         request,
         "moderation/queue.html",
@@ -181,7 +197,9 @@ def _queue_page(
             "entries": entries,
             "shown": len(comments) + sum(group.beyond_page for group in found),
             "here": here,
-            "bulk_actions": [actions.ACTIONS[name] for name in current.bulk],
+            "bulk_actions": bulk_actions,
+            # The reason's fields, where one of those actions needs one (not to restore).
+            "bulk_reason": any(action.needs_reason for action in bulk_actions),
             "bulk_form": bulk_form,
             "selected": bulk_form.selected if bulk_form is not None else set(),
             "categories": CommentEvent.Reason.choices,

@@ -10,8 +10,11 @@
 // which replaces them in place, and every queue's count, which the tabs show. No page reload.
 //
 // On the list, the multi-select (its boxes tied to the form #mod-bulk) counts what is
-// selected as it changes, and "Select all on this page" ticks every box; a group of
+// selected as it changes, and "Select all on this page" ticks every box; a comment decided
+// in place comes back from the server without a box, so neither counts it until an undo
+// gives it back. The bar asks a reason only while the action chosen needs one. A group of
 // near-duplicates offers its decisions while any member is still as the page showed it.
+// Esc from a reason's fields gives the focus back to the comment.
 (function () {
   "use strict";
 
@@ -30,6 +33,12 @@
   }
   root.classList.add("has-keys");
   offerKeys();
+  // The legend, folded on a phone, is open where it has its own column beside the list
+  // (the stylesheet's 60rem).
+  var legend = root.querySelector("[data-mod-keys]");
+  if (legend && window.matchMedia("(min-width: 60rem)").matches) {
+    legend.open = true;
+  }
 
   function items() {
     return Array.prototype.slice.call(root.querySelectorAll("[data-mod-item]"));
@@ -65,7 +74,11 @@
     current = Math.max(0, Math.min(index, list.length - 1));
     mark(current);
     list[current].focus({ preventScroll: true });
-    list[current].scrollIntoView({ block: "nearest" });
+    // Its top in view, below the multi-select's bar: a comment taller than the room left
+    // is read from its start.
+    var room = window.innerHeight - (bulk ? bulk.offsetHeight : 0);
+    var tall = list[current].getBoundingClientRect().height > room;
+    list[current].scrollIntoView({ block: tall ? "start" : "nearest" });
   }
 
   function replace(fragments) {
@@ -79,6 +92,12 @@
       var fresh = holder.firstElementChild;
       if (fresh) {
         var hadFocus = old.contains(document.activeElement);
+        // Still in the queue (it has a box): as ticked as it was.
+        var oldBox = old.querySelector("[data-mod-select]");
+        var freshBox = fresh.querySelector("[data-mod-select]");
+        if (oldBox && freshBox) {
+          freshBox.checked = oldBox.checked;
+        }
         old.replaceWith(fresh);
         if (hadFocus) {
           fresh.focus({ preventScroll: true });
@@ -109,10 +128,17 @@
     var ticked = all.filter(function (box) {
       return box.checked;
     }).length;
+    // A comment decided in place left the queue and came back without a box: "all" is
+    // what is still there.
     var every = bulk.querySelector("[data-mod-select-all]");
     if (every) {
       every.checked = all.length > 0 && ticked === all.length;
       every.indeterminate = ticked > 0 && ticked < all.length;
+      every.disabled = all.length === 0;
+    }
+    var total = bulk.querySelector("[data-mod-select-total]");
+    if (total) {
+      total.textContent = all.length;
     }
     var count = bulk.querySelector("[data-mod-selected]");
     if (count) {
@@ -120,8 +146,38 @@
     }
   }
 
+  // The reason's fields while the action chosen needs one (to reject, to remove).
+  function showReason() {
+    var reason = bulk && bulk.querySelector("[data-mod-bulk-reason]");
+    var action = bulk && bulk.querySelector('select[name="action"]');
+    if (reason && action) {
+      var needing = (action.getAttribute("data-needs-reason") || "").split(" ");
+      reason.hidden = !action.value || needing.indexOf(action.value) < 0;
+    }
+  }
+  showReason();
+
+  // The bar sticks to the top of the list: what scrolls into view stops below it (the
+  // stylesheet's scroll-padding reads its height from here, as it changes).
+  if (bulk && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--mod-bar", bulk.offsetHeight + "px");
+    }).observe(bulk);
+  }
+
   root.addEventListener("change", function (event) {
     var target = event.target;
+    if (bulk && target.form === bulk && target.name === "action") {
+      showReason();
+
+  // The bar sticks to the top of the list: what scrolls into view stops below it (the
+  // stylesheet's scroll-padding reads its height from here, as it changes).
+  if (bulk && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--mod-bar", bulk.offsetHeight + "px");
+    }).observe(bulk);
+  }
+    }
     if (target.matches("[data-mod-select-all]")) {
       boxes().forEach(function (box) {
         box.checked = target.checked;
@@ -259,6 +315,30 @@
     );
   }
 
+  // Esc from a reason's fields (where r leaves the focus when the reason is missing): back
+  // to the comment, where the keys work again; from a group's, back to what opened them.
+  function leave(target) {
+    if (!typing(target)) {
+      return false;
+    }
+    var item = target.closest("[data-mod-item]");
+    var opened = target.closest("details[open]");
+    if (opened) {
+      opened.open = false;
+    }
+    if (item) {
+      current = items().indexOf(item);
+      mark(current);
+      item.focus({ preventScroll: true });
+      return true;
+    }
+    if (opened) {
+      opened.querySelector("summary").focus();
+      return true;
+    }
+    return false;
+  }
+
   function step(key) {
     var link = root.querySelector('[data-mod-step="' + key + '"]');
     if (link) {
@@ -270,6 +350,10 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    if (event.key === "Escape" && leave(event.target)) {
+      event.preventDefault();
       return;
     }
     if (typing(event.target)) {

@@ -12,7 +12,7 @@ from comments import posting
 from comments.models import Comment, CommentEvent
 from core.roles import MODERATORS
 
-from .conftest import DESKTOP, SMALL_PHONE, screenshot
+from .conftest import DESKTOP, PHONE_390, SMALL_PHONE, screenshot
 from .pages import no_horizontal_overflow, wide_elements
 from .test_accessibility import _axe_clean_in_both_schemes, axe  # noqa: F401 - a fixture
 
@@ -232,3 +232,204 @@ def test_axe_on_the_queue_with_a_group_and_the_multi_select(browser_context, que
     expect(page.get_by_label("Select the comment by Dee Other")).to_be_checked()
     _axe_clean_in_both_schemes(page, axe, "moderation (multi-select error)")
     screenshot(page, "moderation-bulk-error")
+
+
+def _queue_page(browser_context, moderator, **options):
+    """The moderator's /moderation/, its multi-select and that form's count."""
+    page = browser_context(user=moderator, **options).open()
+    page.goto("/moderation/")
+    bulk = page.get_by_role("form", name="Decide several at once")
+    return page, bulk, bulk.locator("[data-mod-selected]")
+
+
+def test_comments_decided_in_place_leave_the_selection_until_undo(browser_context, unrelated):
+    comments, moderator = unrelated
+    page, bulk, count = _queue_page(browser_context, moderator)
+    status = page.locator("#mod-status")
+    for name in ("Ana", "Ben"):
+        page.get_by_label(f"Select the comment by {name}").check()
+    bulk.get_by_label("Action").select_option(label="Approve")
+    bulk.get_by_role("button", name="Apply to the selected").click()
+    expect(status).to_contain_text("2 comments approved.")
+    # The two approved left the queue: no box of theirs, and "all" is the one left.
+    for comment in comments[:2]:
+        expect(page.locator(f"#mod-select-{comment.pk}")).to_have_count(0)
+    every = bulk.get_by_label("Select all on this page (1)")
+    every.check()
+    expect(count).to_have_text("1 selected")
+    bulk.get_by_label("Action").select_option(label="Spam")
+    bulk.get_by_role("button", name="Apply to the selected").click()
+    expect(status).to_contain_text("1 comment marked as spam.")
+    assert _states(comments) == [State.APPROVED, State.APPROVED, State.SPAM]
+    expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
+    expect(count).to_have_text("0 selected")
+
+    # Undo gives the last one back: selectable again.
+    page.get_by_role("button", name=re.compile("^Undo my last action")).click()
+    expect(page.get_by_label("Select the comment by Cy")).to_be_enabled()
+    expect(bulk.get_by_label("Select all on this page (1)")).to_be_enabled()
+
+
+def test_a_comment_decided_by_key_or_in_a_group_leaves_the_selection(browser_context, queue):
+    _, other, moderator = queue
+    page, bulk, count = _queue_page(browser_context, moderator)
+    expect(bulk.get_by_label("Select all on this page (4)")).to_be_visible()
+    page.get_by_label("Select the comment by Dee Other").check()
+    page.locator(f"#mod-item-{other.pk}").click()
+    page.keyboard.press("s")
+    expect(page.locator(f"#mod-item-{other.pk}")).to_have_class(re.compile(r"\bmod-item--spam\b"))
+    expect(page.locator(f"#mod-select-{other.pk}")).to_have_count(0)
+    expect(count).to_have_text("0 selected")
+    expect(bulk.get_by_label("Select all on this page (3)")).to_be_visible()
+    group = page.get_by_role("region", name="3 near-duplicate comments")
+    group.get_by_role("button", name="Approve all 3").click()
+    expect(group.get_by_text("Decided.")).to_be_visible()
+    expect(bulk.get_by_label("Select all on this page (0)")).to_be_disabled()
+
+
+def test_the_bar_shows_the_reason_only_for_an_action_that_needs_one(browser_context, unrelated):
+    _, bulk, _ = _queue_page(browser_context, unrelated[1])
+    reason = bulk.get_by_label("Reason, to reject or remove (authors are told)")
+    expect(reason).to_be_hidden()
+    bulk.get_by_label("Action").select_option(label="Reject")
+    expect(reason).to_be_visible()
+    expect(bulk.get_by_label("Your words (optional)")).to_be_visible()
+    bulk.get_by_label("Action").select_option(label="Spam")
+    expect(reason).to_be_hidden()
+    expect(bulk.get_by_label("Your words (optional)")).to_be_hidden()
+
+
+def test_a_groups_spam_comes_first_and_its_reasons_push_no_button_away(browser_context, queue):
+    page, _, _ = _queue_page(browser_context, queue[2], viewport=SMALL_PHONE)
+    group = page.get_by_role("region", name="3 near-duplicate comments")
+    spam = group.get_by_role("button", name="Spam all 3")
+    approve = group.get_by_role("button", name="Approve all 3")
+    expect(spam).not_to_have_class(re.compile(r"\bsecondary\b"))  # the prominent one
+    expect(approve).to_have_class(re.compile(r"\bsecondary\b"))
+    group.get_by_text("Reject all 3…").click()
+    reason = group.get_by_label("Why all 3 are rejected (their authors are told)")
+    expect(reason).to_be_visible()
+    # The buttons that need no reason stay before the form, not pushed below it.
+    for button in (spam, approve):
+        assert button.bounding_box()["y"] < reason.bounding_box()["y"]
+    expect(group.get_by_text("Remove all 3…")).to_be_visible()
+
+
+def test_escape_after_r_gives_the_focus_back_to_the_comment(browser_context, unrelated):
+    comments, moderator = unrelated
+    page, _, _ = _queue_page(browser_context, moderator)
+    item = page.locator(f"#mod-item-{comments[0].pk}")
+    page.keyboard.press("j")
+    page.keyboard.press("r")  # asks the reason first
+    expect(item.locator(f"#mod-category-reject-{comments[0].pk}")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(item).to_be_focused()
+    page.keyboard.press("j")  # the keys work again
+    expect(page.locator(f"#mod-item-{comments[1].pk}")).to_have_class(re.compile(r"\bis-current\b"))
+
+
+@pytest.fixture
+def long_queue(make_article, make_user):
+    piece = make_article("Axis of pragmatism")
+    comments = [
+        posting.post_comment(
+            target=piece,
+            author=make_user(display_name=f"Reader {n}"),
+            body=f"Point {n}: {OTHERS[n % 3]} " * 3,
+        ).comment
+        for n in range(8)
+    ]
+    return comments, make_user(groups=[MODERATORS], is_staff=True, display_name="Mo Derator")
+
+
+@pytest.mark.parametrize("viewport", [PHONE_390, DESKTOP], ids=["390", "1280"])
+def test_the_bar_stays_in_view_down_the_list(browser_context, long_queue, viewport):
+    comments, moderator = long_queue
+    page, bulk, count = _queue_page(browser_context, moderator, viewport=viewport)
+    last = page.get_by_label(f"Select the comment by Reader {len(comments) - 1}")
+    last.scroll_into_view_if_needed()
+    last.check()
+    expect(count).to_have_text("1 selected")
+    expect(count).to_be_in_viewport()
+    expect(bulk.get_by_role("button", name="Apply to the selected")).to_be_in_viewport()
+    # The bar covers no comment the keys move to: the current one shows below it.
+    page.keyboard.press("k")
+    current = page.locator("[data-mod-item].is-current")
+    top = current.evaluate("e => e.getBoundingClientRect().top")
+    bar = bulk.evaluate("e => e.getBoundingClientRect().bottom")
+    assert top >= bar, (top, bar)
+    screenshot(page, f"moderation-bulk-sticky-{viewport['width']}", full_page=False)
+    # Nor what Tab reaches going back up the list.
+    last.focus()
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        top = page.evaluate("() => document.activeElement.getBoundingClientRect().top")
+        bar = bulk.evaluate("e => e.getBoundingClientRect().bottom")
+        inside = page.evaluate("() => !!document.activeElement.closest('[data-mod-bulk]')")
+        assert inside or top >= bar, (top, bar)
+
+
+def test_on_a_phone_the_first_comment_is_on_the_first_screen(browser_context, unrelated, axe):  # noqa: F811
+    comments, moderator = unrelated
+    page, _, _ = _queue_page(browser_context, moderator, viewport=PHONE_390)
+    expect(page.locator(f"#mod-item-{comments[0].pk}")).to_be_in_viewport()
+    screenshot(page, "moderation-390-first-screen", full_page=False)
+    legend = page.get_by_text("Keyboard shortcuts")
+    expect(legend).to_be_visible()  # folded, one click away
+    expect(page.get_by_text("next / previous comment")).to_be_hidden()
+    legend.click()
+    expect(page.get_by_text("next / previous comment")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Undo my last action"))).to_be_visible()
+    _axe_clean_in_both_schemes(page, axe, "moderation (390 px, legend open)")
+    desktop, _, _ = _queue_page(browser_context, moderator)
+    expect(desktop.get_by_text("next / previous comment")).to_be_visible()  # open there
+
+
+# The scorer's and the figures' tables on a phone -------------------------------------------
+
+
+def _models():
+    from moderation.models import ScorerModel
+
+    figures = {"features": 1, "decisions": 420, "turned_down": 130, "held_out": 84}
+    first = ScorerModel.objects.create(
+        outcome=ScorerModel.Outcome.REPLACED, precision=0.71, recall=0.64, **figures
+    )
+    ScorerModel.objects.create(
+        outcome=ScorerModel.Outcome.IN_USE,
+        precision=0.754,
+        recall=0.689,
+        confusion={
+            "held_turned_down": 20,
+            "held_approved": 7,
+            "passed_turned_down": 9,
+            "passed_approved": 48,
+        },
+        previous=first,
+        compared_on=37,
+        compared_precision=0.8,
+        compared_recall=0.7,
+        previous_precision=0.75,
+        previous_recall=0.6,
+        **figures,
+    )
+
+
+def test_wide_tables_scroll_in_their_own_box_on_a_phone(browser_context, queue, axe):  # noqa: F811
+    from moderation import actions
+
+    copies, _, moderator = queue
+    actions.moderate(comment=copies[0], action="approve", moderator=moderator)
+    _models()
+    page = browser_context(viewport=PHONE_390, user=moderator).open()
+    for path, table in (("/moderation/scorer/", "Trainings"), ("/moderation/stats/", None)):
+        page.goto(path)
+        scroll_width, width = no_horizontal_overflow(page)
+        assert scroll_width == width, (path, wide_elements(page))
+        if table:
+            box = page.get_by_role("region", name=f"Table: {table}", exact=True)
+            expect(box).to_have_attribute("tabindex", "0")
+            box.focus()
+            page.keyboard.press("ArrowRight")  # a keyboard scrolls it
+            expect(box).to_be_focused()
+        _axe_clean_in_both_schemes(page, axe, f"moderation {path.split('/')[2]} (390 px)")

@@ -283,3 +283,36 @@ def test_the_page_costs_the_same_with_four_times_the_groups(
         many = queries(4)
     assert many == few
     assert groups.SCAN >= 16  # every member was within reach
+
+
+def test_comments_that_left_the_queue_come_back_without_a_box_or_a_shown_state(
+    moderating, copies, unrelated
+):
+    status, answer = _decide(moderating, [unrelated], "approve", json_answer=True)
+    assert status == 200
+    fresh = answer["items"][str(unrelated.pk)]
+    assert 'name="comment"' not in fresh  # no box: it cannot be selected any more
+    assert 'name="shown"' not in fresh  # nor sent by "Select all" as a deliberate state
+    # Still waiting (refused: seen as it no longer is): selectable as before.
+    seen = [f"{copies[0].pk}:{State.APPROVED}"]
+    status, answer = _decide(moderating, copies[:1], "spam", json_answer=True, seen=seen)
+    fresh = answer["items"][str(copies[0].pk)]
+    assert f'name="shown" value="{copies[0].pk}:{State.PENDING}"' in fresh
+    assert 'name="comment"' in fresh
+    # Undo gives it back to the queue: selectable again.
+    response = moderating.post(
+        reverse("moderation:undo"), {"next": QUEUE}, HTTP_ACCEPT="application/json"
+    )
+    fresh = json.loads(response.content)["items"][str(unrelated.pk)]
+    assert f'name="shown" value="{unrelated.pk}:{State.PENDING}"' in fresh
+
+
+def test_the_multi_select_asks_a_reason_only_where_one_of_its_actions_needs_one(
+    moderating, unrelated, moderator
+):
+    assert 'id="mod-bulk-category"' in _text(moderating.get(QUEUE))  # reject, remove
+    actions.moderate(comment=unrelated, action="reject", moderator=moderator, category="spam")
+    page = _text(moderating.get(QUEUE, {"queue": "rejected"}))
+    assert 'id="mod-bulk"' in page  # restore, which needs no reason
+    assert 'id="mod-bulk-category"' not in page
+    assert 'name="reason"' not in page

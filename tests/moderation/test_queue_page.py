@@ -263,3 +263,13 @@ def test_the_page_costs_the_same_with_twice_the_comments(
     with django_assert_max_num_queries(QUEUE_PAGE_MAX):
         many = _queries(moderating, url, {"queue": queue})
     assert many == few
+
+
+def test_a_comments_score_links_to_what_the_score_means(moderating, held):
+    Comment.objects.filter(pk=held.pk).update(score=0.613)
+    page = _text(moderating.get(QUEUE))
+    scorer = reverse("moderation:scorer")
+    assert (
+        f'<a class="mod-item__score" href="{scorer}" title="What the score means">Score 0.61'
+        '<span class="visually-hidden">: what the score means</span></a>'
+    ) in page
