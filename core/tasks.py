@@ -1,5 +1,6 @@
 """Background work: how tasks are enqueued, how they retry, and the task that sends mail.
 
+- `later(task, seconds=...)`: the task to run later, where the backend can defer.
 - `enqueue(task, ...)`: what a request calls. A task is enqueued in the transaction of the
   change it follows when tasks live in that database (django-tasks-db), so it exists if and
   only if the change committed; with any other backend, once the change has committed.
@@ -45,9 +46,7 @@ def retried(function=None, **options):
                     )
                     raise
                 delay = settings.TASKS_RETRY_DELAY_SECONDS * 2 ** (attempt - 1)
-                again = the_task
-                if the_task.get_backend().supports_defer:
-                    again = the_task.using(run_after=timezone.now() + timedelta(seconds=delay))
+                again = later(the_task, seconds=delay) or the_task
                 # A new row for the next attempt: this one is recorded as failed, with the
                 # traceback, so every failed attempt can be seen.
                 again.enqueue(*args, attempt=attempt + 1, **kwargs)
@@ -65,6 +64,13 @@ def retried(function=None, **options):
         return the_task
 
     return decorate(function) if function is not None else decorate
+
+
+def later(the_task: Task, *, seconds: float) -> Task | None:
+    """`the_task` set to run `seconds` from now, or None when its backend cannot defer."""
+    if not the_task.get_backend().supports_defer:
+        return None
+    return the_task.using(run_after=timezone.now() + timedelta(seconds=seconds))
 
 
 def enqueue(the_task: Task, *args, **kwargs) -> None:

@@ -13,7 +13,7 @@ comments.follows' links are). The reasons stay on "Your comments" either way.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
@@ -197,8 +197,8 @@ def announce(event: CommentEvent) -> None:
         return
     task = send_statement_of_reasons
     delay = settings.MODERATION_STATEMENT_DELAY_SECONDS
-    if delay > 0 and task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+    if delay > 0:
+        task = tasks.later(task, seconds=delay) or task
     tasks.enqueue(task, event_id=event.pk)
 
 

@@ -11,25 +11,27 @@ every deployment: it queues nothing while a training waits.
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, TaskResultStatus
 
-from core.tasks import retried
+from core.tasks import later, retried
 
 from . import training
 
 
 def queue_retraining(*, after: timedelta | None = None) -> bool:
     """Queue `retrain` to run after `after` (default: now) unless one is queued already;
-    True when this queued it."""
+    True when this queued it. A backend that cannot defer gets no schedule (it would run
+    the next training at once, and the next)."""
     if isinstance(retrain.get_backend(), DatabaseBackend):
         waiting = DBTaskResult.objects.filter(
             task_path=retrain.module_path, status=TaskResultStatus.READY
         )
         if waiting.exists():
             return False
-    task = retrain.using(run_after=timezone.now() + after) if after else retrain
+    task = later(retrain, seconds=after.total_seconds()) if after else retrain
+    if task is None:
+        return False
     task.enqueue()
     return True
 

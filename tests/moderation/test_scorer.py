@@ -316,6 +316,19 @@ def test_the_worker_retrains_and_queues_the_next_training(scorer_settings, other
     assert 23.9 < hours <= 24
 
 
+def test_no_schedule_on_a_backend_that_cannot_wait(scorer_settings, other_piece):
+    """Run at once (Django's immediate backend), a training that queued the next one would
+    run it at once too, and the next: it trains once and queues nothing."""
+    scorer_settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+    scorer_settings.MODERATION_SCORER_RETRAIN_HOURS = 24
+    corpus.seed_decisions(target=other_piece, count=300, seed=6)
+    assert tasks.queue_retraining() is True  # now: it runs at once
+    assert ScorerModel.objects.count() == 1
+    assert tasks.queue_retraining(after=timedelta(hours=24)) is False
+
+
 # What moderators see ----------------------------------------------------------------------
 
 
